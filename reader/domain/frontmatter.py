@@ -141,6 +141,6 @@ def _check_size(data: Any, first_line: int) -> None:
             )
         if isinstance(node, dict):
             stack.extend((value, depth + 1) for value in node.values())
-            stack.extend((key, depth + 1) for key in node.keys())
+            stack.extend((key, depth + 1) for key in node)
         elif isinstance(node, list):
             stack.extend((value, depth + 1) for value in node)

@@ -317,12 +317,16 @@ def _images(value: Any, key: str, problems: list[Problem]) -> tuple[Image, ...]:
                     url=item["url"],
                     width=_dimension(item.get("width")),
                     height=_dimension(item.get("height")),
-                    is_cached=item.get("isCached") if isinstance(item.get("isCached"), bool) else None,
+                    is_cached=_bool_or_none(item.get("isCached")),
                 )
             )
         else:
             _warn(problems, f"an entry in {key} has no url; it is skipped")
     return tuple(images)
+
+
+def _bool_or_none(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _dimension(value: Any) -> int | None:

@@ -1,0 +1,692 @@
+"""The article list: a table model that keeps itself sorted, and a proxy that only filters.
+
+Why the model sorts and the proxy does not: ``QSortFilterProxyModel`` sorts by calling
+``data()`` from C++ for every comparison, which is O(n log n) calls into Python — close to a
+second for 10,000 rows.  Here every row carries precomputed sort keys, a header click is one
+Python ``list.sort`` plus a ``layoutChanged``, and new rows are inserted at their sorted
+place with ``bisect``, so a burst of files never re-sorts the whole list.
+
+The rows are stored in *ascending* key order; a descending sort only changes how stored
+positions map to rows (``row = n - 1 - position``).  The "missing value" flag in each key is
+chosen per order so that undated (or unsourced, unscored) articles are last either way.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import Enum, IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from reader.domain.article import ArticleSummary
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_HAS_FILTER_CHANGE = hasattr(QSortFilterProxyModel, "beginFilterChange")
+_ROOT = QModelIndex()
+
+
+class Column(IntEnum):
+    STATE = 0
+    TITLE = 1
+    SOURCE = 2
+    DATE = 3
+    QUALITY = 4
+    HEAT = 5
+
+
+HEADERS = {
+    Column.STATE: "",
+    Column.TITLE: "Title",
+    Column.SOURCE: "Source",
+    Column.DATE: "Date",
+    Column.QUALITY: "Quality",
+    Column.HEAT: "Heat",
+}
+HEADER_TOOLTIPS = {
+    Column.STATE: "Published state",
+    Column.QUALITY: "Quality score from the pipeline",
+    Column.HEAT: "Heat score from the pipeline",
+}
+
+
+class Role(IntEnum):
+    ID = Qt.ItemDataRole.UserRole
+    SUMMARY = Qt.ItemDataRole.UserRole + 1
+    SORT = Qt.ItemDataRole.UserRole + 2
+
+
+class StateFilter(Enum):
+    ALL = "all"
+    UNPUBLISHED = "unpublished"
+    PUBLISHED = "published"
+    PROBLEMS = "problems"
+
+
+def state_text(summary: ArticleSummary) -> str:
+    """The published state in words, for screen readers and tooltips."""
+    error = summary.error
+    if error is not None:
+        return f"Problem: {error.message}"
+    return "Published" if summary.published else "Not published"
+
+
+def describe_age(when: datetime, now: datetime) -> str:
+    """ "5 minutes ago", "yesterday", "3 days ago"; older than a month, the date itself.
+
+    Past a month a relative age ("2 years ago") hides what editors look for, so the
+    short date takes over, as mail readers do.
+    """
+    seconds = (now - when).total_seconds()
+    if seconds < 0:
+        ahead = -seconds
+        if ahead < 3600:
+            return "in a few minutes"
+        if ahead < 86400:
+            hours = int(ahead // 3600)
+            return f"in {hours} hour{'s' if hours != 1 else ''}"
+        return _short_date(when)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = int(seconds // 86400)
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 31:
+        return f"{days // 7} weeks ago"
+    return _short_date(when)
+
+
+def _short_date(when: datetime) -> str:
+    local = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
+    return QLocale().toString(local.date(), QLocale.FormatType.ShortFormat)
+
+
+def exact_local_time(when: datetime) -> str:
+    """The instant in the editor's own time zone and locale, for tooltips."""
+    local = QDateTime.fromMSecsSinceEpoch(int(when.timestamp() * 1000)).toLocalTime()
+    return QLocale().toString(local, QLocale.FormatType.LongFormat)
+
+
+def format_score(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+class _Row:
+    """One article plus everything ``data()``, sorting and searching need, computed once."""
+
+    __slots__ = ("haystack", "source_key", "summary", "timestamp", "title_key")
+
+    def __init__(self, summary: ArticleSummary) -> None:
+        self.summary = summary
+        self.title_key = summary.title.casefold()
+        self.source_key = summary.source.casefold()
+        self.timestamp = summary.published_at.timestamp() if summary.published_at else None
+        self.haystack = "\n".join(
+            (summary.title, summary.excerpt, summary.source, *summary.topics)
+        ).casefold()
+
+    def state_rank(self) -> int:
+        if self.summary.is_error:
+            return 0
+        return 2 if self.summary.published else 1
+
+
+def _key_function(column: Column, ascending: bool) -> Callable[[_Row], tuple]:
+    """A total-order key for ``column``; missing values sort last in either order.
+
+    Rows are stored ascending by key and shown reversed for a descending sort, so a
+    missing value gets the largest flag when ascending and the smallest when descending.
+    """
+    missing = 1 if ascending else -1
+
+    def numeric(get: Callable[[_Row], float | None]) -> Callable[[_Row], tuple]:
+        def key(row: _Row) -> tuple:
+            value = get(row)
+            if value is None:
+                return (missing, 0.0, row.title_key, row.summary.id)
+            return (0, value, row.title_key, row.summary.id)
+
+        return key
+
+    if column == Column.TITLE:
+        return lambda row: (0, row.title_key, row.summary.id)
+    if column == Column.SOURCE:
+        return lambda row: (
+            (missing if not row.source_key else 0), row.source_key, row.title_key, row.summary.id
+        )
+    if column == Column.STATE:
+        return lambda row: (row.state_rank(), row.title_key, row.summary.id)
+    if column == Column.QUALITY:
+        return numeric(lambda row: row.summary.quality)
+    if column == Column.HEAT:
+        return numeric(lambda row: row.summary.heat)
+    return numeric(lambda row: row.timestamp)
+
+
+class ArticleTableModel(QAbstractTableModel):
+    """The articles of the open folder, one row each, kept sorted.
+
+    Changes arrive incrementally (``add_articles``, ``update_articles``,
+    ``remove_articles``) and become the narrowest model signals: inserts at the sorted
+    position, ``dataChanged`` per contiguous run, moves when a sort key changed.  Only a
+    new folder resets the model.
+    """
+
+    countsChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []  # ascending by self._keys
+        self._keys: list[tuple] = []
+        self._position: dict[str, int] = {}  # id -> index in self._rows; rebuilt lazily
+        self._position_stale = False
+        self._sort_column = Column.DATE
+        self._sort_order = Qt.SortOrder.DescendingOrder
+        self._key = _key_function(self._sort_column, ascending=False)
+        self._unpublished = 0
+        self._problems = 0
+        self._now = datetime.now(UTC)
+        self._state_icons: dict[int, QIcon] = {}
+        self._clock = QTimer(self)
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(self._on_clock_tick)
+        self._clock.start()
+
+    # -- Qt model interface ------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[column]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return HEADER_TOOLTIPS.get(column, HEADERS[column])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.QUALITY, Column.HEAT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Memory only: every value here was computed when the row arrived.
+        if not index.isValid():
+            return None
+        row = self._row_at(index.row())
+        summary = row.summary
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Role.ID:
+            return summary.id
+        if role == Role.SUMMARY:
+            return summary
+        if role == Role.SORT:
+            return self._key(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if column == Column.STATE:
+                return state_text(summary)
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == Column.STATE:
+            return state_text(summary)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
+            return self._state_icon(row.state_rank())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.QUALITY, Column.HEAT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Re-sort every row by ``column``: one Python sort and one ``layoutChanged``."""
+        if not 0 <= column < len(Column):
+            return
+        column = Column(column)
+        if column == self._sort_column and order == self._sort_order:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        persistent_ids = [self._row_at(index.row()).summary.id for index in persistent]
+        self._sort_column = column
+        self._sort_order = order
+        self._key = _key_function(column, order == Qt.SortOrder.AscendingOrder)
+        self._rows.sort(key=self._key)
+        self._keys = [self._key(row) for row in self._rows]
+        self._rebuild_positions()
+        self.changePersistentIndexList(
+            persistent,
+            [
+                self.index(self._row_of_position(self._position[article_id]), index.column())
+                for index, article_id in zip(persistent, persistent_ids, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
+    # -- what the window calls ---------------------------------------------------------
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return int(self._sort_column), self._sort_order
+
+    def set_state_icons(self, published: QIcon, unpublished: QIcon, problem: QIcon) -> None:
+        """Icons for the state column, painted by the window to suit the palette."""
+        self._state_icons = {0: problem, 1: unpublished, 2: published}
+        if self._rows:
+            self._emit_column_changed(Column.STATE)
+
+    def reset_articles(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Replace everything: only for a newly opened folder."""
+        self.beginResetModel()
+        rows = [_Row(summary) for summary in summaries]
+        rows.sort(key=self._key)
+        self._rows = rows
+        self._keys = [self._key(row) for row in rows]
+        self._rebuild_positions()
+        self._recount()
+        self.endResetModel()
+        self.countsChanged.emit()
+
+    def add_articles(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Insert new articles at their sorted place; known ids are updated instead."""
+        fresh: dict[str, ArticleSummary] = {}
+        known: list[ArticleSummary] = []
+        positions = self._positions()
+        for summary in summaries:
+            if summary.id in positions:
+                known.append(summary)
+            else:
+                fresh[summary.id] = summary
+        if known:
+            self.update_articles(known)
+        if fresh:
+            self._insert_rows([_Row(summary) for summary in fresh.values()])
+            self.countsChanged.emit()
+
+    def update_articles(self, summaries: Iterable[ArticleSummary]) -> None:
+        """New content for known ids: ``dataChanged`` per run, or a move if the sort key changed."""
+        changed_positions: list[int] = []
+        moved: list[_Row] = []
+        positions = self._positions()
+        for summary in summaries:
+            position = positions.get(summary.id)
+            if position is None:
+                continue
+            old = self._rows[position]
+            self._count(old.summary, -1)
+            self._count(summary, +1)
+            row = _Row(summary)
+            if self._key(row) == self._keys[position]:
+                self._rows[position] = row
+                changed_positions.append(position)
+            else:
+                moved.append(row)
+        changed_rows = sorted(self._row_of_position(p) for p in changed_positions)
+        for run_start, run_end in _runs(changed_rows):
+            self.dataChanged.emit(
+                self.index(run_start, 0), self.index(run_end, len(Column) - 1), []
+            )
+        for row in moved:
+            self._move_row(row)
+        if changed_positions or moved:
+            self.countsChanged.emit()
+
+    def remove_articles(self, article_ids: Iterable[str]) -> None:
+        positions = self._positions()
+        doomed = sorted({positions[i] for i in article_ids if i in positions})
+        if not doomed:
+            return
+        # Remove from the highest row down so earlier row numbers stay valid.
+        rows = sorted((self._row_of_position(p) for p in doomed), reverse=True)
+        for first, last in reversed(list(_runs(sorted(rows)))):
+            self.beginRemoveRows(_ROOT, first, last)
+            start, end = self._position_span(first, last)
+            for row in self._rows[start : end + 1]:
+                self._count(row.summary, -1)
+            del self._rows[start : end + 1]
+            del self._keys[start : end + 1]
+            self._position_stale = True
+            self.endRemoveRows()
+        self.countsChanged.emit()
+
+    def summary(self, article_id: str) -> ArticleSummary | None:
+        position = self._positions().get(article_id)
+        return None if position is None else self._rows[position].summary
+
+    def summary_at(self, row: int) -> ArticleSummary:
+        return self._row_at(row).summary
+
+    def row_of(self, article_id: str) -> int | None:
+        position = self._positions().get(article_id)
+        return None if position is None else self._row_of_position(position)
+
+    def matches_search(self, row: int, needle: str) -> bool:
+        """Whether the casefolded ``needle`` is in the row's title, excerpt, source or topics."""
+        return needle in self._row_at(row).haystack
+
+    def counts(self) -> tuple[int, int, int]:
+        """Total articles, unpublished ones (problems excluded) and problems."""
+        return len(self._rows), self._unpublished, self._problems
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _descending(self) -> bool:
+        return self._sort_order == Qt.SortOrder.DescendingOrder
+
+    def _row_of_position(self, position: int) -> int:
+        return len(self._rows) - 1 - position if self._descending() else position
+
+    def _row_at(self, row: int) -> _Row:
+        return self._rows[self._row_of_position(row)]
+
+    def _position_span(self, first_row: int, last_row: int) -> tuple[int, int]:
+        """Stored index range [start, end] holding model rows first..last."""
+        a, b = self._row_of_position(first_row), self._row_of_position(last_row)
+        return min(a, b), max(a, b)
+
+    def _positions(self) -> dict[str, int]:
+        if self._position_stale:
+            self._rebuild_positions()
+        return self._position
+
+    def _rebuild_positions(self) -> None:
+        self._position = {row.summary.id: i for i, row in enumerate(self._rows)}
+        self._position_stale = False
+
+    def _insert_rows(self, new_rows: list[_Row]) -> None:
+        """Insert rows at their sorted places, one ``beginInsertRows`` per contiguous run."""
+        new_rows.sort(key=self._key)
+        new_keys = [self._key(row) for row in new_rows]
+        # Group consecutive new rows that land in the same gap between existing rows.
+        groups: list[tuple[int, int, int]] = []  # (stored gap index, first, last) into new_rows
+        for i, key in enumerate(new_keys):
+            gap = bisect.bisect_left(self._keys, key)
+            if groups and groups[-1][0] == gap:
+                groups[-1] = (gap, groups[-1][1], i)
+            else:
+                groups.append((gap, i, i))
+        inserted = 0
+        for gap, first, last in groups:
+            position = gap + inserted
+            count = last - first + 1
+            before = len(self._rows)
+            row = before - position if self._descending() else position
+            self.beginInsertRows(_ROOT, row, row + count - 1)
+            self._rows[position:position] = new_rows[first : last + 1]
+            self._keys[position:position] = new_keys[first : last + 1]
+            for new_row in new_rows[first : last + 1]:
+                self._count(new_row.summary, +1)
+            self._position_stale = True
+            self.endInsertRows()
+            inserted += count
+
+    def _move_row(self, row: _Row) -> None:
+        """Move one updated row to where its new sort key belongs, keeping selection."""
+        old_position = self._positions()[row.summary.id]
+        old_model_row = self._row_of_position(old_position)
+        key = self._key(row)
+        del self._rows[old_position]
+        del self._keys[old_position]
+        new_position = bisect.bisect_left(self._keys, key)
+        n = len(self._rows) + 1
+        new_model_row = (n - 1 - new_position) if self._descending() else new_position
+        # Qt's destination is the row index *before* removal of the source.
+        destination = new_model_row + 1 if new_model_row > old_model_row else new_model_row
+        moving = destination not in (old_model_row, old_model_row + 1)
+        if moving:
+            self.beginMoveRows(_ROOT, old_model_row, old_model_row, _ROOT, destination)
+        self._rows.insert(new_position, row)
+        self._keys.insert(new_position, key)
+        self._position_stale = True
+        if moving:
+            self.endMoveRows()
+        changed = self._row_of_position(new_position)
+        self.dataChanged.emit(self.index(changed, 0), self.index(changed, len(Column) - 1), [])
+
+    def _display(self, row: _Row, column: int) -> str | None:
+        summary = row.summary
+        if column == Column.TITLE:
+            return summary.title
+        if column == Column.SOURCE:
+            return summary.source
+        if column == Column.DATE:
+            if summary.published_at is None:
+                return summary.published_at_text or ""
+            return describe_age(summary.published_at, self._now)
+        if column == Column.QUALITY:
+            return format_score(summary.quality)
+        if column == Column.HEAT:
+            return format_score(summary.heat)
+        return ""
+
+    def _tooltip(self, row: _Row, column: int) -> str | None:
+        summary = row.summary
+        error = summary.error
+        if error is not None:
+            where = f" (line {error.line})" if error.line else ""
+            return f"{summary.id}{where}: {error.message}"
+        if column == Column.STATE:
+            return state_text(summary)
+        if column == Column.DATE:
+            if summary.published_at is None:
+                return "No date" if not summary.published_at_text else (
+                    f"Unreadable date: {summary.published_at_text}"
+                )
+            return exact_local_time(summary.published_at)
+        if column == Column.SOURCE and summary.source_domain:
+            return summary.source_domain
+        if column == Column.TITLE:
+            return summary.title
+        return None
+
+    def _state_icon(self, rank: int) -> QIcon | None:
+        if not self._state_icons:
+            style = QApplication.style()
+            self._state_icons = {
+                0: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+                1: QIcon(),
+                2: style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
+            }
+        return self._state_icons[rank]
+
+    def _count(self, summary: ArticleSummary, delta: int) -> None:
+        if summary.is_error:
+            self._problems += delta
+        elif not summary.published:
+            self._unpublished += delta
+
+    def _recount(self) -> None:
+        self._unpublished = self._problems = 0
+        for row in self._rows:
+            self._count(row.summary, +1)
+
+    def _emit_column_changed(self, column: Column) -> None:
+        self.dataChanged.emit(
+            self.index(0, column), self.index(len(self._rows) - 1, column), []
+        )
+
+    def _on_clock_tick(self) -> None:
+        """Relative dates age: refresh the date column once a minute."""
+        self._now = datetime.now(UTC)
+        if self._rows:
+            self._emit_column_changed(Column.DATE)
+
+
+def _runs(sorted_rows: list[int]) -> Iterable[tuple[int, int]]:
+    """Contiguous runs ``(first, last)`` in an ascending list of row numbers."""
+    start = previous = None
+    for row in sorted_rows:
+        if start is None:
+            start = previous = row
+        elif row == previous + 1:
+            previous = row
+        elif row != previous:
+            yield start, previous
+            start = previous = row
+    if start is not None:
+        yield start, previous
+
+
+class ArticleFilterProxy(QSortFilterProxyModel):
+    """Filters the list by search text and state; sorting is the source model's job.
+
+    The search matches title, excerpt, source and topics at once from memory; matches in
+    the body arrive later from the index cache (``set_body_matches``), because bodies are
+    never all held in memory.  The pinned article (the one being read) stays visible even
+    when a change would filter it out, so the editor's place is never yanked away.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+        self._search_text = ""
+        self._body_query = ""
+        self._body_matches: set[str] = set()
+        self._state = StateFilter.ALL
+        self._pinned: str | None = None
+
+    def setSourceModel(self, model: ArticleTableModel) -> None:  # type: ignore[override]
+        super().setSourceModel(model)
+
+    def source(self) -> ArticleTableModel:
+        return self.sourceModel()  # type: ignore[return-value]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source().sort(column, order)
+
+    @contextmanager
+    def _rows_filter_change(self) -> Iterator[None]:
+        """Wrap a change of filter state the way the running Qt wants it announced.
+
+        Qt 6.10 replaced ``invalidateRowsFilter()`` by a begin/end pair (and deprecates the
+        old call); 6.8 and 6.9 only have the old one.
+        """
+        if _HAS_FILTER_CHANGE:
+            self.beginFilterChange()
+        try:
+            yield
+        finally:
+            if _HAS_FILTER_CHANGE:
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            else:
+                self.invalidateRowsFilter()
+
+    def set_search_text(self, text: str) -> None:
+        needle = " ".join(text.split()).casefold()
+        self._search_text = text
+        if needle == self._needle:
+            return
+        with self._rows_filter_change():
+            self._needle = needle
+
+    def search_text(self) -> str:
+        return self._search_text
+
+    def set_body_matches(self, query: str, article_ids: set[str]) -> None:
+        """Add articles whose body contains ``query``; ignored if the search moved on."""
+        if " ".join(query.split()).casefold() != self._needle:
+            return
+        with self._rows_filter_change():
+            self._body_query = self._needle
+            self._body_matches = set(article_ids)
+
+    def set_state_filter(self, state: StateFilter) -> None:
+        if state is self._state:
+            return
+        with self._rows_filter_change():
+            self._state = state
+
+    def state_filter(self) -> StateFilter:
+        return self._state
+
+    def set_pinned_id(self, article_id: str | None) -> None:
+        if article_id == self._pinned:
+            return
+        if self._pinned is not None and self._is_filtering():
+            with self._rows_filter_change():
+                self._pinned = article_id
+        else:
+            self._pinned = article_id
+
+    def pinned_id(self) -> str | None:
+        return self._pinned
+
+    def article_id_at(self, proxy_row: int) -> str:
+        return self.index(proxy_row, 0).data(Role.ID)
+
+    def proxy_row_of(self, article_id: str) -> int | None:
+        source_row = self.source().row_of(article_id)
+        if source_row is None:
+            return None
+        index = self.mapFromSource(self.source().index(source_row, 0))
+        return index.row() if index.isValid() else None
+
+    def is_filtering(self) -> bool:
+        return self._is_filtering()
+
+    def _is_filtering(self) -> bool:
+        return bool(self._needle) or self._state is not StateFilter.ALL
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        if not self._is_filtering():
+            return True
+        model = self.source()
+        summary = model.summary_at(source_row)
+        if summary.id == self._pinned:
+            return True
+        state = self._state
+        if state is StateFilter.PROBLEMS:
+            if not summary.is_error:
+                return False
+        elif state is StateFilter.PUBLISHED:
+            if not summary.published or summary.is_error:
+                return False
+        elif state is StateFilter.UNPUBLISHED and (summary.published or summary.is_error):
+            return False
+        needle = self._needle
+        if not needle:
+            return True
+        if model.matches_search(source_row, needle):
+            return True
+        return self._body_query == needle and summary.id in self._body_matches

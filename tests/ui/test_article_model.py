@@ -1,0 +1,230 @@
+"""The list model and its filter proxy: Qt's model tester, sorting, incremental changes."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+
+from reader.domain.article import ArticleSummary, Problem
+from reader.ui.article_model import (
+    ArticleFilterProxy,
+    ArticleTableModel,
+    Column,
+    Role,
+    StateFilter,
+    describe_age,
+)
+
+BASE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def make(i: int, **fields) -> ArticleSummary:
+    values = dict(
+        id=f"a/{i:04d}.md",
+        title=f"Title {i:04d}",
+        excerpt=f"excerpt {i}",
+        published_at=BASE - timedelta(hours=i),
+        source=f"Source {i % 7}",
+        quality=i % 50,
+        heat=(i * 7) % 13 - 3,
+        published=i % 3 == 0,
+        topics=("AI",) if i % 2 else ("Media",),
+    )
+    values.update(fields)
+    return ArticleSummary(**values)
+
+
+def ids_in_view_order(model) -> list[str]:
+    return [model.index(r, 0).data(Role.ID) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def model(qapp) -> ArticleTableModel:
+    return ArticleTableModel()
+
+
+def test_model_and_proxy_pass_qt_model_tester(qtmodeltester, model, request):
+    model.reset_articles([make(i) for i in range(30)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(model, force_py=True)
+    # One tester per model: a tester tracks the change in flight of the model it watches.
+    proxy_tester = ModelTester(request.config)
+    proxy_tester.check(proxy, force_py=True)
+    # Mutations under the tester's watch: inserts, updates, moves, removals, sorting.
+    model.add_articles([make(i) for i in range(30, 45)])
+    model.update_articles([make(3, title="Renamed"), make(4, published=True)])
+    model.update_articles([make(5, published_at=BASE + timedelta(days=3))])
+    model.remove_articles(["a/0001.md", "a/0010.md", "a/0011.md"])
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    proxy.set_search_text("title 00")
+    proxy.set_state_filter(StateFilter.UNPUBLISHED)
+    model.add_articles([make(i) for i in range(45, 50)])
+    model.sort(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    model.remove_articles(["a/0046.md"])
+    proxy_tester.check(proxy, force_py=True)
+
+
+def test_column_zero_user_role_is_the_article_id(model):
+    model.reset_articles([make(1)])
+    assert model.index(0, 0).data(Qt.ItemDataRole.UserRole) == "a/0001.md"
+
+
+@pytest.mark.parametrize("column", list(Column))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_incremental_inserts_match_a_full_sort(model, column, order):
+    rng = random.Random(column * 2 + int(order == Qt.SortOrder.DescendingOrder))
+    articles = [make(i) for i in range(200)]
+    undated = [
+        make(i, published_at=None, quality=None, heat=None, source="") for i in range(200, 210)
+    ]
+    everything = articles + undated
+    rng.shuffle(everything)
+    model.sort(column, order)
+    for start in range(0, len(everything), 37):
+        model.add_articles(everything[start : start + 37])
+    incremental = ids_in_view_order(model)
+
+    fresh = ArticleTableModel()
+    fresh.sort(column, order)
+    fresh.reset_articles(everything)
+    assert incremental == ids_in_view_order(fresh)
+    assert len(incremental) == 210
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_undated_articles_sort_last_in_either_direction(model, order):
+    model.reset_articles([make(1), make(2, published_at=None), make(3)])
+    model.sort(Column.DATE, order)
+    assert ids_in_view_order(model)[-1] == "a/0002.md"
+
+
+def test_sorting_keeps_persistent_indexes_on_the_same_article(model):
+    model.reset_articles([make(i) for i in range(50)])
+    kept = QPersistentModelIndex(model.index(model.row_of("a/0007.md"), Column.TITLE))
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    assert kept.data(Role.ID) == "a/0007.md"
+    model.sort(Column.HEAT, Qt.SortOrder.AscendingOrder)
+    assert kept.data(Role.ID) == "a/0007.md"
+
+
+def test_a_changed_sort_key_moves_the_row_and_keeps_selection_anchor(model):
+    model.reset_articles([make(i) for i in range(20)])  # newest first: 0000 on top
+    kept = QPersistentModelIndex(model.index(model.row_of("a/0015.md"), 0))
+    model.update_articles([make(15, published_at=BASE + timedelta(days=1))])
+    assert model.row_of("a/0015.md") == 0
+    assert kept.isValid() and kept.row() == 0 and kept.data(Role.ID) == "a/0015.md"
+    assert ids_in_view_order(model)[1] == "a/0000.md"
+
+
+def test_updates_emit_data_changed_not_reset(model, qtbot):
+    model.reset_articles([make(i) for i in range(10)])
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        model.update_articles([make(4, title="New title")])
+    assert model.summary("a/0004.md").title == "New title"
+
+
+def test_counts_follow_changes(model):
+    model.reset_articles([make(i, published=False) for i in range(5)])
+    assert model.counts() == (5, 5, 0)
+    model.update_articles([make(0, published=True)])
+    broken = ArticleSummary(id="bad.md", title="bad", problems=(Problem("not valid YAML"),))
+    model.add_articles([broken])
+    assert model.counts() == (6, 4, 1)
+    model.remove_articles(["bad.md", "a/0001.md"])
+    assert model.counts() == (4, 3, 0)
+
+
+def test_state_is_told_in_words_for_screen_readers(model):
+    broken = ArticleSummary(id="bad.md", title="bad", problems=(Problem("cannot read the file"),))
+    model.reset_articles([make(1, published=True), make(2, published=False), broken])
+    texts = {
+        model.index(r, Column.STATE).data(Role.ID): model.index(r, Column.STATE).data(
+            Qt.ItemDataRole.AccessibleTextRole
+        )
+        for r in range(3)
+    }
+    assert texts == {
+        "a/0001.md": "Published",
+        "a/0002.md": "Not published",
+        "bad.md": "Problem: cannot read the file",
+    }
+
+
+def test_search_matches_title_excerpt_source_and_topics(model):
+    model.reset_articles([make(i) for i in range(10)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search_text("TITLE 0003")
+    assert ids_in_view_order(proxy) == ["a/0003.md"]
+    proxy.set_search_text("source 6")
+    assert sorted(ids_in_view_order(proxy)) == ["a/0006.md"]
+    proxy.set_search_text("media")
+    assert len(ids_in_view_order(proxy)) == 5
+    proxy.set_search_text("")
+    assert proxy.rowCount() == 10
+
+
+def test_body_matches_only_count_for_the_current_search(model):
+    model.reset_articles([make(i) for i in range(5)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search_text("strike")
+    assert proxy.rowCount() == 0
+    proxy.set_body_matches("older query", {"a/0001.md"})
+    assert proxy.rowCount() == 0
+    proxy.set_body_matches("Strike", {"a/0001.md"})
+    assert ids_in_view_order(proxy) == ["a/0001.md"]
+
+
+def test_state_filters(model):
+    broken = ArticleSummary(id="bad.md", title="bad", problems=(Problem("broken"),))
+    model.reset_articles([make(i) for i in range(6)] + [broken])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_state_filter(StateFilter.PUBLISHED)
+    assert sorted(ids_in_view_order(proxy)) == ["a/0000.md", "a/0003.md"]
+    proxy.set_state_filter(StateFilter.UNPUBLISHED)
+    assert len(ids_in_view_order(proxy)) == 4
+    proxy.set_state_filter(StateFilter.PROBLEMS)
+    assert ids_in_view_order(proxy) == ["bad.md"]
+
+
+def test_pinned_article_stays_visible_until_unpinned(model):
+    model.reset_articles([make(1, published=False), make(2, published=False)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_state_filter(StateFilter.UNPUBLISHED)
+    proxy.set_pinned_id("a/0001.md")
+    model.update_articles([make(1, published=True)])
+    assert "a/0001.md" in ids_in_view_order(proxy)
+    proxy.set_pinned_id("a/0002.md")
+    assert ids_in_view_order(proxy) == ["a/0002.md"]
+
+
+def test_proxy_sort_is_done_by_the_source_model(model):
+    model.reset_articles([make(i) for i in range(5)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert model.sort_state() == (Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert ids_in_view_order(proxy) == [f"a/{i:04d}.md" for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(seconds=10), "just now"),
+        (timedelta(minutes=5), "5 minutes ago"),
+        (timedelta(hours=1), "1 hour ago"),
+        (timedelta(days=1, hours=2), "yesterday"),
+        (timedelta(days=3), "3 days ago"),
+        (timedelta(days=20), "2 weeks ago"),
+    ],
+)
+def test_relative_dates(delta, expected):
+    assert describe_age(BASE - delta, BASE) == expected
