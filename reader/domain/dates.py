@@ -7,7 +7,7 @@ the editor's machine would make the same file sort differently on two desks.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -36,7 +36,7 @@ _LEADING_DATE_HINT = re.compile(
 def as_aware(value: datetime) -> datetime:
     """Attach UTC to a naive datetime; leave an aware one alone."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -51,7 +51,7 @@ def parse_date_value(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return as_aware(value)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
