@@ -1,0 +1,139 @@
+"""A real local HTTP server for tests that fetch images or pages.
+
+Tests talk to an actual socket rather than a mock of our own network code, so timeouts,
+404s and slow hosts behave as they do for editors. Use the fixtures from a test module::
+
+    from http_server import closed_port_url, http_server  # noqa: F401  (pytest fixtures)
+
+    def test_something(http_server):
+        url = http_server.serve("/a.png", png_bytes, "image/png")
+        ...
+        assert http_server.hits("/a.png") == 1
+
+``serve(..., delay=s)`` answers after ``s`` seconds (released at once when the server
+stops, so a slow route never holds a test run); unknown paths answer 404.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Route:
+    body: bytes
+    content_type: str = "application/octet-stream"
+    status: int = 200
+    delay: float = 0.0
+
+
+class LocalHttpServer:
+    """A threaded HTTP server on 127.0.0.1 with routes a test declares."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, Route] = {}
+        self._hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="test-http-server", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def serve(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "application/octet-stream",
+        *,
+        status: int = 200,
+        delay: float = 0.0,
+    ) -> str:
+        """Answer GET ``path`` with ``body``; returns the full URL."""
+        with self._lock:
+            self._routes[path] = Route(body, content_type, status, delay)
+        return self.url(path)
+
+    def hits(self, path: str | None = None) -> int:
+        """How many requests reached ``path`` (or any path)."""
+        with self._lock:
+            return self._hits[path] if path is not None else sum(self._hits.values())
+
+    def start(self) -> LocalHttpServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _route(self, path: str) -> Route | None:
+        with self._lock:
+            self._hits[path] += 1
+            return self._routes.get(path)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                route = server._route(self.path)
+                if route is None:
+                    route = Route(b"not found", "text/plain", 404)
+                if route.delay and server._stopping.wait(route.delay):
+                    return
+                try:
+                    self.send_response(route.status)
+                    self.send_header("Content-Type", route.content_type)
+                    self.send_header("Content-Length", str(len(route.body)))
+                    self.send_header("Cache-Control", "no-store")
+                    self.end_headers()
+                    self.wfile.write(route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first, as a client may
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # keep test output to what matters
+
+        return Handler
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound, then closed), for "host is down" tests."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHttpServer]:
+    server = LocalHttpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """An http URL on 127.0.0.1 whose port refuses connections."""
+    return f"http://127.0.0.1:{free_port()}/image.png"
