@@ -40,6 +40,8 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
     QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -71,6 +73,7 @@ from reader.ui.images import ImageLoader
 MAX_IMAGES_SHOWN = 12
 """Images beyond this are not shown: a pipeline that lists fifty is not giving the editor fifty."""
 MAX_IMAGE_HEIGHT = 520
+BODY_LINE_HEIGHT_PERCENT = 135
 MIN_IMAGE_HEIGHT = 56
 RELATED_URL_ROLE = Qt.ItemDataRole.UserRole
 RELATED_ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -138,7 +141,15 @@ class BodyBrowser(QTextBrowser):
 
     def set_markdown(self, text: str) -> None:
         self.resource_requests.clear()
-        self.document().setMarkdown(text, _MARKDOWN_FEATURES)
+        document = self.document()
+        document.setMarkdown(text, _MARKDOWN_FEATURES)
+        # Looser lines than Qt's default: this is a page to read, not a form to fill.
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(BODY_LINE_HEIGHT_PERCENT,
+                              QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(spacing)
         self._fit_height()
 
     def loadResource(self, resource_type: int, name: QUrl) -> object:
@@ -659,6 +670,9 @@ class DetailPane(QWidget):
         self._detail = detail
         summary = detail.summary
         self._show_header(summary)
+        if not summary.has_front_matter and detail.body.strip():
+            # A body-only file's excerpt is its own first lines: shown whole just below.
+            self._excerpt.hide()
         self._show_images(detail.images)
         self._show_body(detail)
         self._related_heading.setText(f"Related coverage ({len(detail.related)})")

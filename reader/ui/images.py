@@ -50,6 +50,7 @@ DISK_CACHE_BYTES = 200 * 1024 * 1024
 MEMORY_CACHE_IMAGES = 24
 MAX_REDIRECTS = 5
 USER_AGENT = b"reader (news desk article reader)"
+_URL_PROPERTY = "readerImageUrl"
 
 
 @dataclass
@@ -200,14 +201,29 @@ class ImageLoader(QObject):
         deadline.setInterval(self._deadline_ms)
         download = _Download(reply, deadline)
         self._downloads[url] = download
-        deadline.timeout.connect(lambda: self._fail_download(url, "the image host took too long."))
-        reply.metaDataChanged.connect(lambda: self._on_meta_data(url))
-        reply.readyRead.connect(lambda: self._on_ready_read(url))
-        reply.redirected.connect(lambda target: self._on_redirected(url, target))
-        reply.finished.connect(lambda: self._on_finished(url))
+        # Bound methods, never lambdas over ``self``: a lambda held by the reply would keep
+        # the loader alive until the reply is deleted, and the loader would then be
+        # destroyed from inside the reply's destructor (a crash seen with Qt 6.11).
+        reply.setProperty(_URL_PROPERTY, url)
+        deadline.setProperty(_URL_PROPERTY, url)
+        deadline.timeout.connect(self._on_deadline)
+        reply.metaDataChanged.connect(self._on_meta_data)
+        reply.readyRead.connect(self._on_ready_read)
+        reply.redirected.connect(self._on_redirected)
+        reply.finished.connect(self._on_finished)
         deadline.start()
 
-    def _on_meta_data(self, url: str) -> None:
+    def _sender_url(self) -> str:
+        sender = self.sender()
+        return str(sender.property(_URL_PROPERTY) or "") if sender is not None else ""
+
+    @Slot()
+    def _on_deadline(self) -> None:
+        self._fail_download(self._sender_url(), "the image host took too long.")
+
+    @Slot()
+    def _on_meta_data(self) -> None:
+        url = self._sender_url()
         download = self._downloads.get(url)
         if download is None:
             return
@@ -215,7 +231,9 @@ class ImageLoader(QObject):
         if isinstance(length, int) and length > self._max_bytes:
             self._fail_download(url, self._too_large_text())
 
-    def _on_ready_read(self, url: str) -> None:
+    @Slot()
+    def _on_ready_read(self) -> None:
+        url = self._sender_url()
         download = self._downloads.get(url)
         if download is None:
             return
@@ -223,7 +241,9 @@ class ImageLoader(QObject):
         if sum(len(chunk) for chunk in download.chunks) > self._max_bytes:
             self._fail_download(url, self._too_large_text())
 
-    def _on_redirected(self, url: str, target: QUrl) -> None:
+    @Slot(QUrl)
+    def _on_redirected(self, target: QUrl) -> None:
+        url = self._sender_url()
         download = self._downloads.get(url)
         if download is None:
             return
@@ -241,7 +261,9 @@ class ImageLoader(QObject):
         download.failure = reason
         download.reply.abort()
 
-    def _on_finished(self, url: str) -> None:
+    @Slot()
+    def _on_finished(self) -> None:
+        url = self._sender_url()
         download = self._downloads.pop(url, None)
         if download is None:
             return
@@ -287,7 +309,9 @@ class ImageLoader(QObject):
         self.imageReady.emit(url, image)
 
     def _too_large_text(self) -> str:
-        return f"the image is larger than {self._max_bytes // (1024 * 1024)} MB."
+        limit = self._max_bytes
+        size = f"{limit // 1048576} MB" if limit >= 1048576 else f"{max(1, limit // 1024)} KB"
+        return f"the image is larger than {size}."
 
 
 def _network_error_text(reply: QNetworkReply) -> str:

@@ -3,15 +3,17 @@
 Tests talk to an actual socket rather than a mock of our own network code, so timeouts,
 404s and slow hosts behave as they do for editors. Use the fixtures from a test module::
 
-    from http_server import closed_port_url, http_server  # noqa: F401  (pytest fixtures)
+    from http_server import closed_port_url_fixture, http_server_fixture  # noqa: F401
 
     def test_something(http_server):
         url = http_server.serve("/a.png", png_bytes, "image/png")
         ...
         assert http_server.hits("/a.png") == 1
 
-``serve(..., delay=s)`` answers after ``s`` seconds (released at once when the server
-stops, so a slow route never holds a test run); unknown paths answer 404.
+The ``_fixture`` names register fixtures called ``http_server`` and ``closed_port_url``, so
+test parameters do not shadow an import. ``serve(..., delay=s)`` answers after ``s``
+seconds (released at once when the server stops, so a slow route never holds a test run);
+unknown paths answer 404.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Route:
     content_type: str = "application/octet-stream"
     status: int = 200
     delay: float = 0.0
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class LocalHttpServer:
@@ -63,10 +66,13 @@ class LocalHttpServer:
         *,
         status: int = 200,
         delay: float = 0.0,
+        headers: dict[str, str] | None = None,
     ) -> str:
-        """Answer GET ``path`` with ``body``; returns the full URL."""
+        """Answer GET ``path`` with ``body`` (and extra ``headers``); returns the full URL."""
         with self._lock:
-            self._routes[path] = Route(body, content_type, status, delay)
+            self._routes[path] = Route(
+                body, content_type, status, delay, tuple((headers or {}).items())
+            )
         return self.url(path)
 
     def hits(self, path: str | None = None) -> int:
@@ -106,6 +112,8 @@ class LocalHttpServer:
                     self.send_header("Content-Type", route.content_type)
                     self.send_header("Content-Length", str(len(route.body)))
                     self.send_header("Cache-Control", "no-store")
+                    for name, value in route.headers:
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -124,8 +132,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def http_server() -> Iterator[LocalHttpServer]:
+@pytest.fixture(name="http_server")
+def http_server_fixture() -> Iterator[LocalHttpServer]:
+    """A started :class:`LocalHttpServer`, stopped after the test."""
     server = LocalHttpServer().start()
     try:
         yield server
@@ -133,7 +142,7 @@ def http_server() -> Iterator[LocalHttpServer]:
         server.stop()
 
 
-@pytest.fixture
-def closed_port_url() -> str:
+@pytest.fixture(name="closed_port_url")
+def closed_port_url_fixture() -> str:
     """An http URL on 127.0.0.1 whose port refuses connections."""
     return f"http://127.0.0.1:{free_port()}/image.png"
