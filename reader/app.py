@@ -1,0 +1,65 @@
+"""The desktop app's entry point: one QApplication, one :class:`MainWindow`.
+
+``reader.cli`` calls :func:`run` for ``reader [FOLDER]``; tests build
+:class:`MainWindow` directly inside their own QApplication and never call exec().
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+import reader
+from reader.ui import icons
+from reader.ui.main_window import MainWindow
+from reader.ui.settings import Settings
+
+__all__ = ["MainWindow", "bundled_seeds", "choose_folder", "resources_dir", "run"]
+
+APP_NAME = "reader"
+ORGANIZATION = "newsdesk"
+DESKTOP_FILE = "reader"
+"""Matches resources/reader.desktop, so the desktop pairs the window with its launcher."""
+
+
+def package_root() -> Path:
+    """The folder holding the ``reader`` package: the repository in a source checkout."""
+    return Path(reader.__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return package_root() / "resources"
+
+
+def bundled_seeds() -> Path:
+    """The two sample articles shipped with reader, opened when nothing else is known."""
+    return package_root() / "seeds"
+
+
+def choose_folder(folder: Path | None) -> Path | None:
+    """The folder to open: the argument, else the last one if it still exists, else the seeds."""
+    if folder is not None:
+        return folder
+    last = Settings().last_folder()
+    if last is not None:
+        return last
+    seeds = bundled_seeds()
+    return seeds if seeds.is_dir() else None
+
+
+def run(folder: Path | None = None) -> int:
+    """Start the desktop window on ``folder`` and return the exit code when it closes."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationDisplayName(APP_NAME)
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationVersion(reader.__version__)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+    svg = resources_dir() / "reader.svg"
+    QApplication.setWindowIcon(icons.app_icon(str(svg) if svg.is_file() else None))
+    window = MainWindow(choose_folder(folder))
+    window.show()
+    return app.exec()
