@@ -1,0 +1,1044 @@
+"""The main window: article list beside the reading pane, toolbar, menus, status bar.
+
+The window builds its children and wires their signals, all in this module and nowhere
+else; no child reaches into another.  The library (a QtCore service) owns the articles
+and does all disk work off the GUI thread; the window turns its signals into model
+changes and the editor's commands into library calls.  Three rules shape the wiring:
+
+* the current row is debounced before the full article is read, so holding ``j`` glides
+  through the list instead of queueing a read per row (calibre waits ~100 ms too);
+* the article being read is pinned in the filter, so publishing it under the
+  Unpublished filter does not yank it out from under the editor;
+* every publish toggle is one undoable command, and a write that fails is dropped from
+  the undo stack again, so Ctrl+Z never claims a change that did not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QPalette,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+import reader
+from reader.domain.article import ArticleDetail, ArticleSummary
+from reader.domain.urls import safe_url
+from reader.library.library import Library
+from reader.ui import icons
+from reader.ui.actions import Actions
+from reader.ui.article_model import (
+    ArticleFilterProxy,
+    ArticleTableModel,
+    Column,
+    Role,
+    StateFilter,
+)
+from reader.ui.detail_pane import DetailPane
+from reader.ui.images import ImageLoader
+from reader.ui.message_bar import MessageBar, MessageKind
+from reader.ui.open_url import open_external, reveal_in_file_manager
+from reader.ui.publish_commands import PublishCommand
+from reader.ui.settings import Settings
+from reader.ui.shortcuts_dialog import ShortcutsDialog
+
+DETAIL_DELAY_MS = 80
+"""Current-row changes settle this long before the whole article is read from disk."""
+BODY_SEARCH_DELAY_MS = 150
+"""Typing pauses this long before the bodies (on disk, via the index) are searched."""
+OPEN_MANY_LIMIT = 10
+"""Opening more originals than this at once asks first: a stray Ctrl+A would flood the browser."""
+
+_FILTER_ACTIONS = {
+    "FilterAll": StateFilter.ALL,
+    "FilterUnpublished": StateFilter.UNPUBLISHED,
+    "FilterPublished": StateFilter.PUBLISHED,
+    "FilterProblems": StateFilter.PROBLEMS,
+}
+_COLUMN_WIDTHS = {
+    Column.STATE: 30,
+    Column.SOURCE: 130,
+    Column.DATE: 104,
+    Column.QUALITY: 62,
+    Column.HEAT: 52,
+}
+
+
+class MainWindow(QMainWindow):
+    """reader's one window; ``MainWindow(folder)`` opens ``folder`` without running exec()."""
+
+    def __init__(self, folder: Path | None = None, *, watch: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._settings = Settings()
+        self._library = Library(self, watch=watch)
+        self._model = ArticleTableModel(self)
+        self._proxy = ArticleFilterProxy(self)
+        self._proxy.setSourceModel(self._model)
+        self._undo = QUndoStack(self)
+        self._actions = Actions(self)
+        self._image_loader = ImageLoader(self)
+        self._last_writer: dict[str, PublishCommand] = {}
+        self._wanted_detail: str | None = None
+        self._shown_detail: str | None = None
+        self._removed_current: str | None = None
+        self._loading = False
+        self._folder_missing = False
+        self._closed = False
+
+        self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
+        self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
+        self._refresh_timer = _single_shot(self, 0, self._refresh_now)
+
+        self._build_widgets()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._apply_icons()
+        self._connect()
+        self._restore_settings()
+        self._refresh_now()
+        if folder is not None:
+            self.open_folder(folder)
+        else:
+            self._update_title()
+
+    # -- public API --------------------------------------------------------------------------
+
+    def library(self) -> Library:
+        return self._library
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    def message_bar(self) -> MessageBar:
+        return self._message_bar
+
+    def article_view(self) -> QTreeView:
+        return self._view
+
+    def detail_pane(self) -> DetailPane:
+        return self._pane
+
+    def action(self, key: str) -> QAction:
+        """The QAction for a key of :data:`reader.ui.actions.ACTION_SPECS`."""
+        return self._actions[key]
+
+    def open_folder(self, folder: Path) -> None:
+        """Show ``folder`` instead of the current one (the library reads it in the background)."""
+        folder = Path(folder).expanduser().resolve()
+        self._loading = True
+        self._folder_missing = False
+        self._undo.clear()
+        self._last_writer.clear()
+        self._library.open_folder(folder)
+        self._settings.set_last_folder(folder)
+        self._settings.add_recent_folder(folder)
+        self._update_title()
+        self._schedule_refresh()
+
+    def select_article(self, article_id: str) -> bool:
+        """Make ``article_id`` the current, only selected row; clears filters that hide it."""
+        row = self._proxy.proxy_row_of(article_id)
+        if row is None and self._model.row_of(article_id) is not None:
+            self._clear_filters()
+            row = self._proxy.proxy_row_of(article_id)
+        if row is None:
+            return False
+        index = self._proxy.index(row, Column.TITLE)
+        self._view.setCurrentIndex(index)
+        self._view.selectionModel().select(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._view.scrollTo(index)
+        return True
+
+    def save_settings(self) -> None:
+        """Remember the layout now (also done when the window closes)."""
+        self._settings.set_geometry(self.saveGeometry())
+        self._settings.set_window_state(self.saveState())
+        self._settings.set_splitter_state(self._splitter.saveState())
+        self._settings.set_header_state(self._view.header().saveState())
+        self._settings.set_remote_images_enabled(self._actions["RemoteImages"].isChecked())
+        self._settings.sync()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self._view = QTreeView(self)
+        view = self._view
+        view.setObjectName("articleView")
+        view.setAccessibleName("Articles")
+        view.setModel(self._proxy)
+        view.setRootIsDecorated(False)
+        view.setUniformRowHeights(True)
+        view.setItemsExpandable(False)
+        view.setAllColumnsShowFocus(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        view.setIconSize(QSize(16, 16))
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setMinimumSectionSize(24)
+        header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Fixed)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        view.setSortingEnabled(True)
+
+        self._placeholder = QLabel(view.viewport())
+        self._placeholder.setObjectName("articleListPlaceholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setMargin(24)
+        self._placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        view.viewport().installEventFilter(self)
+
+        self._pane = DetailPane(self._image_loader, self)
+        self._pane.installEventFilter(self)
+
+        self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._splitter.setObjectName("mainSplitter")
+        self._splitter.setChildrenCollapsible(False)
+        self._splitter.addWidget(view)
+        self._splitter.addWidget(self._pane)
+        self._splitter.setStretchFactor(0, 0)
+        self._splitter.setStretchFactor(1, 1)
+        self._splitter.setSizes([560, 720])
+
+        self._message_bar = MessageBar(self)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._message_bar)
+        layout.addWidget(self._splitter, 1)
+        self.setCentralWidget(central)
+
+        self._search = QLineEdit(self)
+        self._search.setObjectName("searchField")
+        self._search.setAccessibleName("Search articles")
+        self._search.setPlaceholderText("Search")
+        self._search.setClearButtonEnabled(True)
+        self._search.setMinimumWidth(180)
+        self._search.setMaximumWidth(300)
+        self._search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._search_icon_action = self._search.addAction(
+            icons.search_icon(), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self._search.installEventFilter(self)
+
+    def _build_toolbar(self) -> None:
+        actions = self._actions
+        toolbar = QToolBar("Main Toolbar", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        actions["OpenFolder"].setIconText("Open")
+        actions["Reload"].setIconText("Reload")
+        actions["OpenOriginal"].setIconText("Open Original")
+        toolbar.addAction(actions["OpenFolder"])
+        toolbar.addAction(actions["Reload"])
+        toolbar.addSeparator()
+        toolbar.addAction(actions["TogglePublished"])
+        toolbar.addAction(actions["OpenOriginal"])
+
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+
+        segment = QWidget(toolbar)
+        segment.setObjectName("stateFilter")
+        segment.setAccessibleName("Show articles")
+        segment_layout = QHBoxLayout(segment)
+        segment_layout.setContentsMargins(0, 0, 8, 0)
+        segment_layout.setSpacing(2)
+        short_names = {
+            "FilterAll": "All",
+            "FilterUnpublished": "Unpublished",
+            "FilterPublished": "Published",
+            "FilterProblems": "Problems",
+        }
+        for key, label in short_names.items():
+            actions[key].setIconText(label)
+            button = QToolButton(segment)
+            button.setObjectName("stateFilter" + key.removeprefix("Filter"))
+            button.setDefaultAction(actions[key])
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            segment_layout.addWidget(button)
+        toolbar.addWidget(segment)
+        toolbar.addWidget(self._search)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self._toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        actions = self._actions
+        bar = self.menuBar()
+
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(actions["OpenFolder"])
+        self._recent_menu = file_menu.addMenu("Open &Recent")
+        self._recent_menu.setObjectName("menuOpenRecent")
+        self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(actions["Reload"])
+        file_menu.addSeparator()
+        file_menu.addAction(actions["RevealFile"])
+        file_menu.addSeparator()
+        file_menu.addAction(actions["Quit"])
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(actions["Undo"])
+        edit_menu.addAction(actions["Redo"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(actions["Find"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(actions["CopyOriginalUrl"])
+        edit_menu.addAction(actions["CopyWebUrl"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(actions["SelectAll"])
+
+        view_menu = bar.addMenu("&View")
+        for key in _FILTER_ACTIONS:
+            view_menu.addAction(actions[key])
+        view_menu.addSeparator()
+        view_menu.addAction(actions["RemoteImages"])
+        view_menu.addSeparator()
+        view_menu.addAction(actions["FocusList"])
+        view_menu.addAction(actions["FocusPane"])
+
+        article_menu = bar.addMenu("&Article")
+        self._add_article_actions(article_menu)
+        article_menu.addSeparator()
+        article_menu.addAction(actions["NextArticle"])
+        article_menu.addAction(actions["PreviousArticle"])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(actions["KeyboardShortcuts"])
+        help_menu.addSeparator()
+        help_menu.addAction(actions["About"])
+
+        # Actions that live only in a menu still need the window to own their shortcuts
+        # when the menu bar is hidden (some desktops move it out of the window).
+        self.addActions(actions.all())
+
+    def _add_article_actions(self, menu: QMenu) -> None:
+        actions = self._actions
+        menu.addAction(actions["TogglePublished"])
+        menu.addSeparator()
+        menu.addAction(actions["OpenOriginal"])
+        menu.addAction(actions["OpenAmp"])
+        menu.addAction(actions["OpenCdnAmp"])
+        menu.addSeparator()
+        menu.addAction(actions["CopyOriginalUrl"])
+        menu.addAction(actions["CopyWebUrl"])
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self._library_status = QLabel(bar)
+        self._library_status.setObjectName("libraryStatus")
+        bar.addWidget(self._library_status, 1)
+        self._progress = QProgressBar(bar)
+        self._progress.setObjectName("loadProgress")
+        self._progress.setMaximumWidth(160)
+        self._progress.setMaximumHeight(14)
+        self._progress.setTextVisible(False)
+        self._progress.setAccessibleName("Loading articles")
+        self._progress.hide()
+        bar.addPermanentWidget(self._progress)
+        self._counts = QLabel(bar)
+        self._counts.setObjectName("articleCounts")
+        self._counts.setContentsMargins(6, 0, 6, 0)
+        bar.addPermanentWidget(self._counts)
+
+    def _apply_icons(self) -> None:
+        """(Re)paint every icon: at start and whenever the palette changes."""
+        icons.clear_cache()
+        actions = self._actions
+        actions["OpenFolder"].setIcon(icons.open_folder_icon())
+        actions["Reload"].setIcon(icons.reload_icon())
+        actions["TogglePublished"].setIcon(icons.publish_icon())
+        actions["OpenOriginal"].setIcon(icons.open_original_icon())
+        actions["Undo"].setIcon(icons.undo_icon())
+        actions["Redo"].setIcon(icons.redo_icon())
+        actions["Find"].setIcon(icons.search_icon())
+        actions["CopyOriginalUrl"].setIcon(icons.copy_icon())
+        actions["CopyWebUrl"].setIcon(icons.copy_icon())
+        actions["Quit"].setIcon(icons.quit_icon())
+        actions["KeyboardShortcuts"].setIcon(icons.help_icon())
+        actions["RevealFile"].setIcon(icons.reveal_icon())
+        self._search_icon_action.setIcon(icons.search_icon())
+        self._model.set_state_icons(
+            icons.published_icon(), icons.unpublished_icon(), icons.problem_icon()
+        )
+
+    # -- wiring (all in one place) -------------------------------------------------------------
+
+    def _connect(self) -> None:
+        actions = self._actions
+        library = self._library
+
+        library.folderOpened.connect(self._on_library_folder_opened)
+        library.articlesAdded.connect(self._on_library_articles_added)
+        library.articlesChanged.connect(self._on_library_articles_changed)
+        library.articlesRemoved.connect(self._on_library_articles_removed)
+        library.loadProgress.connect(self._on_library_load_progress)
+        library.loadFinished.connect(self._on_library_load_finished)
+        library.statusMessage.connect(self._library_status.setText)
+        library.folderMissing.connect(self._on_library_folder_missing)
+        library.detailReady.connect(self._on_library_detail_ready)
+        library.publishFailed.connect(self._on_library_publish_failed)
+        library.publishSucceeded.connect(self._on_library_publish_succeeded)
+        library.bodySearchFinished.connect(self._proxy.set_body_matches)
+
+        selection = self._view.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_row_changed)
+        selection.selectionChanged.connect(self._schedule_refresh)
+        self._view.doubleClicked.connect(self._on_view_double_clicked)
+        self._view.customContextMenuRequested.connect(self._on_view_context_menu)
+        for signal in (
+            self._proxy.rowsInserted,
+            self._proxy.rowsRemoved,
+            self._proxy.modelReset,
+            self._proxy.layoutChanged,
+            self._model.countsChanged,
+            self._model.dataChanged,
+        ):
+            signal.connect(self._schedule_refresh)
+
+        self._pane.openUrlRequested.connect(self._open_url)
+        self._pane.relatedActivated.connect(self._on_pane_related_activated)
+        self._pane.linkHovered.connect(self._on_pane_link_hovered)
+
+        self._search.textChanged.connect(self._on_search_text_changed)
+
+        self._undo.canUndoChanged.connect(actions["Undo"].setEnabled)
+        self._undo.canRedoChanged.connect(actions["Redo"].setEnabled)
+        self._undo.undoTextChanged.connect(self._on_undo_text_changed)
+        self._undo.redoTextChanged.connect(self._on_redo_text_changed)
+        actions["Undo"].setEnabled(False)
+        actions["Redo"].setEnabled(False)
+
+        actions["OpenFolder"].triggered.connect(self._on_open_folder)
+        actions["ClearRecent"].triggered.connect(self._settings.clear_recent_folders)
+        actions["Reload"].triggered.connect(self._on_reload)
+        actions["RevealFile"].triggered.connect(self._on_reveal_file)
+        actions["Quit"].triggered.connect(self.close)
+        actions["Undo"].triggered.connect(self._undo.undo)
+        actions["Redo"].triggered.connect(self._undo.redo)
+        actions["Find"].triggered.connect(self._on_find)
+        actions["CopyOriginalUrl"].triggered.connect(self._on_copy_original_url)
+        actions["CopyWebUrl"].triggered.connect(self._on_copy_web_url)
+        actions["SelectAll"].triggered.connect(self._view.selectAll)
+        for key in _FILTER_ACTIONS:
+            actions[key].triggered.connect(self._on_filter_action)
+        actions["RemoteImages"].toggled.connect(self._on_remote_images_toggled)
+        actions["FocusList"].triggered.connect(self._focus_list)
+        actions["FocusPane"].triggered.connect(self._pane.setFocus)
+        actions["TogglePublished"].triggered.connect(self.toggle_published)
+        actions["OpenOriginal"].triggered.connect(self.open_original)
+        actions["OpenAmp"].triggered.connect(self._on_open_amp)
+        actions["OpenCdnAmp"].triggered.connect(self._on_open_cdn_amp)
+        actions["NextArticle"].triggered.connect(self._on_next_article)
+        actions["PreviousArticle"].triggered.connect(self._on_previous_article)
+        actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
+        actions["About"].triggered.connect(self._on_about)
+
+    def _restore_settings(self) -> None:
+        settings = self._settings
+        geometry = settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.splitter_state()
+        if splitter is not None:
+            self._splitter.restoreState(splitter)
+        header_state = settings.header_state()
+        header = self._view.header()
+        if header_state is not None and header.restoreState(header_state):
+            header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Fixed)
+            header.setStretchLastSection(False)
+        self._view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        remote = settings.remote_images_enabled()
+        self._actions["RemoteImages"].setChecked(remote)
+        self._pane.set_remote_images_enabled(remote)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def toggle_published(self) -> None:
+        """Publish the selection if any of it is unpublished, else unpublish it: one undo step."""
+        summaries = [s for s in self._target_summaries() if not s.is_error]
+        if not summaries:
+            return
+        value = any(not summary.published for summary in summaries)
+        before = {summary.id: summary.published for summary in summaries}
+        title = summaries[0].title if len(summaries) == 1 else ""
+        command = PublishCommand(self._library, before, value, title)
+        command.set_write_observer(self._on_command_wrote)
+        self._undo.push(command)
+        self._schedule_refresh()
+
+    def open_original(self) -> None:
+        """Open each target's original (else web) URL in the browser."""
+        self._open_many([summary.url or summary.web_url for summary in self._target_summaries()])
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _open_many(self, urls: list[str]) -> None:
+        if not urls:
+            return
+        if len(urls) > OPEN_MANY_LIMIT:
+            answer = QMessageBox.question(
+                self,
+                "Open Many Articles",
+                f"Open {len(urls):,} articles in the web browser?",
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Open:
+                return
+        refusals = [message for url in urls if (message := open_external(url)) is not None]
+        if refusals:
+            text = refusals[0]
+            if len(refusals) > 1:
+                text += f" ({len(refusals) - 1:,} more not opened.)"
+            self._message_bar.show_message(text)
+
+    def _open_url(self, url: str) -> None:
+        message = open_external(url)
+        if message is not None:
+            self._message_bar.show_message(message)
+
+    def _on_open_amp(self) -> None:
+        self._open_many([summary.amp_url for summary in self._target_summaries()])
+
+    def _on_open_cdn_amp(self) -> None:
+        self._open_many([summary.cdn_amp_url for summary in self._target_summaries()])
+
+    def _on_copy_original_url(self) -> None:
+        self._copy_urls([summary.url for summary in self._target_summaries()], "original URL")
+
+    def _on_copy_web_url(self) -> None:
+        self._copy_urls([summary.web_url for summary in self._target_summaries()], "web URL")
+
+    def _copy_urls(self, urls: Iterable[str], what: str) -> None:
+        present = [url for url in urls if url]
+        if not present:
+            return
+        QGuiApplication.clipboard().setText("\n".join(present))
+        noun = what if len(present) == 1 else what + "s"
+        count = "the" if len(present) == 1 else f"{len(present):,}"
+        self.statusBar().showMessage(f"Copied {count} {noun}.", 3000)
+
+    def _on_open_folder(self) -> None:
+        start = self._library.folder() or self._settings.last_folder() or Path.home()
+        chosen = QFileDialog.getExistingDirectory(self, "Open Folder", str(start))
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def _on_reload(self) -> None:
+        if self._library.folder() is not None:
+            self._library.reload()
+
+    def _on_reveal_file(self) -> None:
+        article_id = self._current_id()
+        if article_id is None:
+            return
+        message = reveal_in_file_manager(self._library.path_of(article_id))
+        if message is not None:
+            self._message_bar.show_message(message)
+
+    def _on_find(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    def _focus_list(self) -> None:
+        self._view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self._view.currentIndex().isValid() and self._proxy.rowCount() > 0:
+            self._view.setCurrentIndex(self._proxy.index(0, Column.TITLE))
+
+    def _on_filter_action(self) -> None:
+        checked = self._actions.filter_group.checkedAction()
+        key = checked.objectName().removeprefix("action") if checked else "FilterAll"
+        self._proxy.set_state_filter(_FILTER_ACTIONS.get(key, StateFilter.ALL))
+        self._keep_current_visible()
+
+    def _clear_filters(self) -> None:
+        self._search.clear()
+        self._actions["FilterAll"].setChecked(True)
+        self._proxy.set_state_filter(StateFilter.ALL)
+
+    def _on_remote_images_toggled(self, enabled: bool) -> None:
+        self._pane.set_remote_images_enabled(enabled)
+        self._settings.set_remote_images_enabled(enabled)
+
+    def _on_next_article(self) -> None:
+        self._move_current(+1)
+
+    def _on_previous_article(self) -> None:
+        self._move_current(-1)
+
+    def _move_current(self, step: int) -> None:
+        rows = self._proxy.rowCount()
+        if rows == 0:
+            return
+        current = self._view.currentIndex()
+        if current.isValid():
+            row = min(max(current.row() + step, 0), rows - 1)
+        else:
+            row = 0 if step > 0 else rows - 1
+        index = self._proxy.index(row, Column.TITLE)
+        self._view.setCurrentIndex(index)
+        self._view.scrollTo(index)
+
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About reader",
+            f"<h3>reader {reader.__version__}</h3>"
+            "<p>A fast, keyboard-first reader for a folder of curated news articles: "
+            "read each one whole, mark it published, open the original.</p>"
+            "<p>Built with Qt for Python (PySide6). MIT licence.</p>",
+        )
+
+    # -- library signals ---------------------------------------------------------------------
+
+    def _on_library_folder_opened(self, folder: Path) -> None:
+        self._loading = True
+        self._folder_missing = False
+        self._model.reset_articles([])
+        self._wanted_detail = None
+        self._shown_detail = None
+        self._proxy.set_pinned_id(None)
+        self._pane.show_empty()
+        self._library_status.clear()
+        self._update_title()
+        self._schedule_refresh()
+
+    def _on_library_articles_added(self, summaries: list[ArticleSummary]) -> None:
+        self._model.add_articles(summaries)
+
+    def _on_library_articles_changed(self, summaries: list[ArticleSummary]) -> None:
+        self._model.update_articles(summaries)
+        current = self._current_id()
+        if current is not None and any(summary.id == current for summary in summaries):
+            # Refresh the reading pane in place; the list row already changed.
+            self._wanted_detail = current
+            self._detail_timer.start()
+        self._schedule_refresh()
+
+    def _on_library_articles_removed(self, article_ids: list[str]) -> None:
+        current = self._pane.current_id()
+        removed = set(article_ids)
+        if current is not None and current in removed:
+            self._removed_current = current
+            self._pane.show_deleted(current)
+            self._wanted_detail = None
+            self._shown_detail = None
+        try:
+            self._model.remove_articles(article_ids)
+        finally:
+            self._removed_current = None
+        for article_id in removed:
+            self._last_writer.pop(article_id, None)
+        self._schedule_refresh()
+
+    def _on_library_load_progress(self, done: int, total: int) -> None:
+        self._loading = True
+        self._progress.setRange(0, max(total, 0))
+        self._progress.setValue(min(done, total) if total else 0)
+        self._progress.setToolTip(
+            f"Reading {done:,} of {total:,} files" if total else "Looking for articles…"
+        )
+        self._progress.show()
+        self._schedule_refresh()
+
+    def _on_library_load_finished(self) -> None:
+        self._loading = False
+        self._progress.hide()
+        self._schedule_refresh()
+
+    def _on_library_folder_missing(self, missing: bool) -> None:
+        self._folder_missing = missing
+        folder = self._library.folder()
+        if missing:
+            text = (
+                f"The folder {folder} is missing: it was moved, deleted or unmounted. "
+                "reader will read it again when it comes back."
+            )
+            self._pane.show_empty(text)
+            self._message_bar.show_message(text, MessageKind.ERROR, timeout_ms=0)
+        else:
+            self._message_bar.show_message(
+                f"The folder {folder} is back.", MessageKind.INFO
+            )
+            if self._pane.current_id() is None:
+                self._pane.show_empty()
+        self._schedule_refresh()
+
+    def _on_library_detail_ready(self, detail: ArticleDetail) -> None:
+        if detail.id != self._current_id() or self._removed_current is not None:
+            return  # a stale answer for a row the editor already left
+        known = self._model.summary(detail.id)
+        if known is not None and known.published != detail.summary.published:
+            # A publish write may still be on its way: the list's value is the truth.
+            detail = replace(detail, summary=replace(detail.summary, published=known.published))
+        keep_scroll = self._shown_detail == detail.id
+        self._pane.show_detail(detail, keep_scroll=keep_scroll)
+        self._shown_detail = detail.id
+
+    def _on_library_publish_failed(self, article_id: str, message: str) -> None:
+        self._message_bar.show_message(message, MessageKind.ERROR)
+        command = self._last_writer.pop(article_id, None)
+        if command is None or not shiboken6.isValid(command):
+            return
+        command.forget(article_id)
+        if command.is_empty():
+            self._drop_command(command)
+        self._schedule_refresh()
+
+    def _on_library_publish_succeeded(self, article_id: str, value: bool) -> None:
+        self._last_writer.pop(article_id, None)
+
+    def _on_command_wrote(self, command: PublishCommand, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            self._last_writer[article_id] = command
+
+    def _drop_command(self, command: PublishCommand) -> None:
+        """Take a command whose every write failed off the stack, if it is at the edge.
+
+        An obsolete command is deleted by QUndoStack instead of being undone or redone.
+        A failed command buried under newer ones stays as a harmless no-op.
+        """
+        index = self._undo.index()
+        if index > 0 and self._undo.command(index - 1) is command:
+            command.setObsolete(True)
+            self._undo.undo()
+        elif index < self._undo.count() and self._undo.command(index) is command:
+            command.setObsolete(True)
+            self._undo.redo()
+
+    # -- view and pane signals ---------------------------------------------------------------
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        article_id = current.data(Role.ID) if current.isValid() else None
+        self._proxy.set_pinned_id(article_id)
+        self._schedule_refresh()
+        if self._removed_current is not None:
+            return  # the pane says the article went away; the editor moves on with j/k
+        self._wanted_detail = article_id
+        self._shown_detail = None
+        if article_id is None:
+            self._detail_timer.stop()
+            self._pane.show_empty()
+            return
+        summary = self._model.summary(article_id)
+        if summary is not None:
+            self._pane.show_summary(summary)
+        self._detail_timer.start()
+
+    def _on_detail_timer(self) -> None:
+        if self._wanted_detail is not None and self._wanted_detail == self._current_id():
+            self._library.request_detail(self._wanted_detail)
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_original()
+
+    def _on_view_context_menu(self, position: QPoint) -> None:
+        index = self._view.indexAt(position)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        self._add_article_actions(menu)
+        menu.addSeparator()
+        menu.addAction(self._actions["RevealFile"])
+        menu.exec(self._view.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def _on_pane_related_activated(self, url: str) -> None:
+        article_id = self._library.article_for_url(url)
+        if article_id is not None and self.select_article(article_id):
+            self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._open_url(url)
+
+    def _on_pane_link_hovered(self, host: str) -> None:
+        if host:
+            self.statusBar().showMessage(f"Opens {host} in the web browser")
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self._proxy.set_search_text(text)
+        self._keep_current_visible()
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+
+    def _on_search_timer(self) -> None:
+        text = self._search.text()
+        if text.strip():
+            self._library.search_bodies(text)
+
+    def _on_undo_text_changed(self, text: str) -> None:
+        self._actions["Undo"].setText(f"&Undo {text}" if text else "&Undo")
+
+    def _on_redo_text_changed(self, text: str) -> None:
+        self._actions["Redo"].setText(f"&Redo {text}" if text else "&Redo")
+
+    def _fill_recent_menu(self) -> None:
+        menu = self._recent_menu
+        menu.clear()
+        folders = self._settings.recent_folders()
+        for number, folder in enumerate(folders, start=1):
+            label = f"&{number % 10}  {folder.name or folder}" if number <= 10 else folder.name
+            action = menu.addAction(label)
+            action.setToolTip(str(folder))
+            action.setStatusTip(str(folder))
+            action.setData(str(folder))
+            action.triggered.connect(self._on_recent_folder_chosen)
+        if not folders:
+            empty = menu.addAction("No Recent Folders")
+            empty.setEnabled(False)
+        menu.addSeparator()
+        clear = self._actions["ClearRecent"]
+        clear.setEnabled(bool(folders))
+        menu.addAction(clear)
+
+    def _on_recent_folder_chosen(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction) and action.data():
+            folder = Path(action.data())
+            if folder.is_dir():
+                self.open_folder(folder)
+            else:
+                self._message_bar.show_message(
+                    f"The folder {folder} no longer exists; it was removed from Open Recent."
+                )
+
+    # -- Qt overrides ----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self._view.viewport() and kind == QEvent.Type.Resize:
+            self._placeholder.setGeometry(self._view.viewport().rect())
+        elif watched is self._search and kind in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
+            return self._search_key(event, kind)  # type: ignore[arg-type]
+        elif (
+            watched is self._pane
+            and kind == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            # Return inside the pane belongs to the focused link or button there.
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _search_key(self, event: QKeyEvent, kind: QEvent.Type) -> bool:
+        key = event.key()
+        leaves = key in (Qt.Key.Key_Escape, Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if not leaves or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # keep Return from opening the original while typing
+            return True
+        self._focus_list()
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_icons()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self.save_settings()
+            self._closed = True
+            self._detail_timer.stop()
+            self._search_timer.stop()
+            self._library.close()
+            self._image_loader.close()
+        super().closeEvent(event)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _current_id(self) -> str | None:
+        index = self._view.currentIndex()
+        return index.data(Role.ID) if index.isValid() else None
+
+    def _target_ids(self) -> list[str]:
+        """The selected articles, else the one being read."""
+        selection = self._view.selectionModel()
+        ids = [index.data(Role.ID) for index in selection.selectedRows(0)]
+        if ids:
+            return ids
+        current = self._current_id()
+        if current is not None and current == self._pane.current_id():
+            return [current]
+        return []
+
+    def _target_summaries(self) -> list[ArticleSummary]:
+        summaries = (self._model.summary(article_id) for article_id in self._target_ids())
+        return [summary for summary in summaries if summary is not None]
+
+    def _keep_current_visible(self) -> None:
+        current = self._view.currentIndex()
+        if current.isValid():
+            self._view.scrollTo(current)
+
+    def _schedule_refresh(self, *_: object) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh_now(self) -> None:
+        """Bring actions, counts and the empty-list message up to date (coalesced)."""
+        self._update_actions()
+        self._update_counts()
+        self._update_placeholder()
+
+    def _update_actions(self) -> None:
+        actions = self._actions
+        summaries = self._target_summaries()
+        readable = [summary for summary in summaries if not summary.is_error]
+        publish = any(not summary.published for summary in readable)
+        toggle = actions["TogglePublished"]
+        toggle.setEnabled(bool(readable))
+        toggle.setText("&Publish" if publish or not readable else "Un&publish")
+        toggle.setIconText("Publish" if publish or not readable else "Unpublish")
+        actions["OpenOriginal"].setEnabled(
+            any(safe_url(summary.url or summary.web_url) for summary in summaries)
+        )
+        actions["OpenAmp"].setEnabled(any(safe_url(summary.amp_url) for summary in summaries))
+        actions["OpenCdnAmp"].setEnabled(
+            any(safe_url(summary.cdn_amp_url) for summary in summaries)
+        )
+        actions["CopyOriginalUrl"].setEnabled(any(summary.url for summary in summaries))
+        actions["CopyWebUrl"].setEnabled(any(summary.web_url for summary in summaries))
+        actions["RevealFile"].setEnabled(self._current_id() is not None)
+        has_rows = self._proxy.rowCount() > 0
+        for key in ("NextArticle", "PreviousArticle", "SelectAll"):
+            actions[key].setEnabled(has_rows)
+        actions["Reload"].setEnabled(self._library.folder() is not None)
+
+    def _update_counts(self) -> None:
+        locale = QLocale()
+        total, unpublished, problems = self._model.counts()
+        shown = self._proxy.rowCount()
+        noun = "article" if total == 1 else "articles"
+        if shown == total:
+            parts = [f"{locale.toString(total)} {noun}"]
+        else:
+            parts = [f"{locale.toString(shown)} of {locale.toString(total)} {noun}"]
+        parts.append(f"{locale.toString(unpublished)} unpublished")
+        if problems:
+            parts.append(f"{locale.toString(problems)} problem{'s' if problems != 1 else ''}")
+        self._counts.setText(" · ".join(parts))
+
+    def _update_placeholder(self) -> None:
+        if self._proxy.rowCount() > 0:
+            self._placeholder.hide()
+            return
+        folder = self._library.folder()
+        if folder is None:
+            text = "No folder is open.\nChoose File ▸ Open Folder… to read one."
+        elif self._folder_missing:
+            text = f"The folder {folder.name} is missing."
+        elif self._model.rowCount() > 0:
+            search = self._search.text().strip()
+            text = f"No articles match “{search}”." if search else "No articles in this view."
+        elif self._loading:
+            text = "Reading the folder…"
+        else:
+            text = (
+                "No articles here yet.\n"
+                "Files ending in .txt, .md or .markdown appear as soon as they arrive."
+            )
+        self._placeholder.setText(text)
+        self._placeholder.setGeometry(self._view.viewport().rect())
+        self._placeholder.show()
+
+    def _update_title(self) -> None:
+        folder = self._library.folder()
+        if folder is None:
+            self.setWindowTitle("reader")
+            return
+        self.setWindowTitle(f"{folder.name or folder} — reader")
+        self.setWindowFilePath(str(folder))
+        self.setAccessibleDescription(f"Articles in {folder}")
+        self._library_status.setToolTip(str(folder))
+
+
+def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer
+
