@@ -79,6 +79,25 @@ def facts_line(summary: ArticleSummary, *, has_secured: bool) -> str:
     return SEPARATOR.join(parts)
 
 
+def body_for_display(body: str, limit: int) -> tuple[str, int]:
+    """The part of ``body`` the pane lays out (cut at a paragraph end) and the whole length."""
+    if len(body) <= limit:
+        return body, len(body)
+    cut = body.rfind("\n\n", 0, limit)
+    if cut < limit // 2:
+        cut = body.rfind("\n", 0, limit)
+    if cut < limit // 2:
+        cut = limit
+    return body[:cut], len(body)
+
+
+def body_cut_text(shown: int, total: int) -> str:
+    return (
+        f"This body is {total:,} characters long; the first {shown:,} are shown here. "
+        "Open the original or the file to read the rest."
+    )
+
+
 def problems_html(summary: ArticleSummary) -> str:
     """The error that stopped the file being read, or its warnings; "" when there are none.
 

@@ -408,3 +408,29 @@ def test_render_meta_line_skips_missing_parts():
     assert render.meta_line(summary) == "Wire · article"
     undated = ArticleSummary(id="y.md", title="Y", published_at_text="sometime")
     assert render.meta_line(undated) == "sometime"
+
+
+def test_a_huge_body_is_cut_at_a_paragraph_and_says_so(pane):
+    paragraph = "word " * 199 + "end.\n\n"
+    body_text = paragraph * 200  # about 200,000 characters
+    summary = ArticleSummary(id="long.md", title="Long", has_front_matter=True)
+    pane.show_detail(ArticleDetail(summary=summary, body=body_text))
+    shown = child(pane, QTextBrowser, "detailBody").toPlainText()
+    assert 0 < len(shown) < len(body_text)
+    assert shown.rstrip().endswith("end.")
+    cut = child(pane, QLabel, "detailBodyCut")
+    assert cut.isVisible() and f"{len(body_text):,} characters" in cut.text()
+    pane.show_detail(seed_detail(SEED_BODY_ONLY))
+    assert not cut.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.example.com/a?b=c", "www.example.com"),
+        ("javascript:alert(1)", "This link is not an http or https address; it will not open."),
+        ("", ""),
+    ],
+)
+def test_hovering_a_link_names_its_host(url, expected):
+    assert render.link_hover_text(url) == expected
