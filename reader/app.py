@@ -17,7 +17,14 @@ from reader.ui import icons
 from reader.ui.main_window import MainWindow
 from reader.ui.settings import Settings
 
-__all__ = ["MainWindow", "bundled_seeds", "choose_folder", "resources_dir", "run"]
+__all__ = [
+    "MainWindow",
+    "bundled_seeds",
+    "choose_folder",
+    "create_application",
+    "resources_dir",
+    "run",
+]
 
 APP_NAME = "reader"
 ORGANIZATION = "newsdesk"
@@ -50,9 +57,10 @@ def choose_folder(folder: Path | None) -> Path | None:
     return seeds if seeds.is_dir() else None
 
 
-def run(folder: Path | None = None) -> int:
-    """Start the desktop window on ``folder`` and return the exit code when it closes."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with reader's names and icon (made once; reused if it exists)."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setOrganizationName(ORGANIZATION)
@@ -60,6 +68,12 @@ def run(folder: Path | None = None) -> int:
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     svg = resources_dir() / "reader.svg"
     QApplication.setWindowIcon(icons.app_icon(str(svg) if svg.is_file() else None))
+    return app
+
+
+def run(folder: Path | None = None) -> int:
+    """Start the desktop window on ``folder`` and return the exit code when it closes."""
+    app = create_application()
     window = MainWindow(choose_folder(folder))
     window.show()
     return app.exec()

@@ -78,12 +78,12 @@ def error_color(palette: QPalette | None = None) -> QColor:
 
 def published_icon() -> QIcon:
     """A check mark: the article is published."""
-    return _painted("published", _paint_check)
+    return _painted("published", _paint_check, tint_selected=True)
 
 
 def unpublished_icon() -> QIcon:
     """A filled dot, like an unread mail: the article still waits for a decision."""
-    return _painted("unpublished", _paint_dot)
+    return _painted("unpublished", _paint_dot, tint_selected=True)
 
 
 def problem_icon() -> QIcon:
@@ -178,19 +178,19 @@ def _theme_or_standard(theme_name: str, fallback: QStyle.StandardPixmap) -> QIco
     return QApplication.style().standardIcon(fallback)
 
 
-def _painted(key: str, paint: Painter) -> QIcon:
+def _painted(key: str, paint: Painter, *, tint_selected: bool = False) -> QIcon:
+    """Paint ``key`` at every size and ratio; with ``tint_selected`` the Selected mode is
+    drawn in the highlighted-text colour, so a blue dot stays visible on a blue selection."""
     cache_key = (key, _palette_key())
     icon = _cache.get(cache_key)
     if icon is not None:
         return icon
     palette = QGuiApplication.palette()
     icon = QIcon()
-    for mode, group in (
-        (QIcon.Mode.Normal, QPalette.ColorGroup.Active),
-        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled),
-    ):
-        mode_palette = QPalette(palette)
-        mode_palette.setCurrentColorGroup(group)
+    modes = [QIcon.Mode.Normal, QIcon.Mode.Disabled]
+    if tint_selected:
+        modes.append(QIcon.Mode.Selected)
+    for mode in modes:
         for size in _SIZES:
             for ratio in _RATIOS:
                 pixmap = QPixmap(round(size * ratio), round(size * ratio))
@@ -200,7 +200,13 @@ def _painted(key: str, paint: Painter) -> QIcon:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
                 if mode is QIcon.Mode.Disabled:
                     painter.setOpacity(0.4)
-                paint(painter, QRectF(0, 0, size, size), mode_palette)
+                paint(painter, QRectF(0, 0, size, size), palette)
+                if mode is QIcon.Mode.Selected:
+                    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+                    painter.fillRect(
+                        QRectF(0, 0, size, size),
+                        palette.color(QPalette.ColorRole.HighlightedText),
+                    )
                 painter.end()
                 icon.addPixmap(pixmap, mode)
     _cache[cache_key] = icon

@@ -30,12 +30,15 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
     QKeyEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QUndoStack,
 )
@@ -53,6 +56,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolBar,
     QToolButton,
     QTreeView,
@@ -95,12 +100,14 @@ _FILTER_ACTIONS = {
     "FilterProblems": StateFilter.PROBLEMS,
 }
 _COLUMN_WIDTHS = {
-    Column.STATE: 30,
-    Column.SOURCE: 130,
-    Column.DATE: 104,
-    Column.QUALITY: 62,
-    Column.HEAT: 52,
+    Column.STATE: 28,
+    Column.SOURCE: 118,
+    Column.DATE: 92,
+    Column.QUALITY: 58,
+    Column.HEAT: 48,
 }
+ROW_PADDING = 8
+"""Extra pixels per list row over the font's height: dense enough for triage, calm to read."""
 
 
 class MainWindow(QMainWindow):
@@ -153,7 +160,7 @@ class MainWindow(QMainWindow):
     def message_bar(self) -> MessageBar:
         return self._message_bar
 
-    def article_view(self) -> QTreeView:
+    def article_view(self) -> ArticleView:
         return self._view
 
     def detail_pane(self) -> DetailPane:
@@ -206,7 +213,7 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self._view = QTreeView(self)
+        self._view = ArticleView(self)
         view = self._view
         view.setObjectName("articleView")
         view.setAccessibleName("Articles")
@@ -221,6 +228,7 @@ class MainWindow(QMainWindow):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.setFrameShape(QFrame.Shape.NoFrame)
         view.setIconSize(QSize(16, 16))
+        view.setItemDelegate(_RoomyRowDelegate(view))
         header = view.header()
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
@@ -233,17 +241,8 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         view.setSortingEnabled(True)
 
-        self._placeholder = QLabel(view.viewport())
-        self._placeholder.setObjectName("articleListPlaceholder")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setWordWrap(True)
-        self._placeholder.setMargin(24)
-        self._placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        view.viewport().installEventFilter(self)
-
         self._pane = DetailPane(self._image_loader, self)
-        self._pane.installEventFilter(self)
+        self._pane.installEventFilter(_KeepReturnKey(self._pane))
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
@@ -252,7 +251,7 @@ class MainWindow(QMainWindow):
         self._splitter.addWidget(self._pane)
         self._splitter.setStretchFactor(0, 0)
         self._splitter.setStretchFactor(1, 1)
-        self._splitter.setSizes([560, 720])
+        self._splitter.setSizes([600, 680])
 
         self._message_bar = MessageBar(self)
 
@@ -264,7 +263,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._splitter, 1)
         self.setCentralWidget(central)
 
-        self._search = QLineEdit(self)
+        self._search = SearchField(self)
         self._search.setObjectName("searchField")
         self._search.setAccessibleName("Search articles")
         self._search.setPlaceholderText("Search")
@@ -275,7 +274,7 @@ class MainWindow(QMainWindow):
         self._search_icon_action = self._search.addAction(
             icons.search_icon(), QLineEdit.ActionPosition.LeadingPosition
         )
-        self._search.installEventFilter(self)
+        self._search.leaveRequested.connect(self._focus_list)
 
     def _build_toolbar(self) -> None:
         actions = self._actions
@@ -881,37 +880,6 @@ class MainWindow(QMainWindow):
 
     # -- Qt overrides ----------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if watched is self._view.viewport() and kind == QEvent.Type.Resize:
-            self._placeholder.setGeometry(self._view.viewport().rect())
-        elif watched is self._search and kind in (
-            QEvent.Type.ShortcutOverride,
-            QEvent.Type.KeyPress,
-        ):
-            return self._search_key(event, kind)  # type: ignore[arg-type]
-        elif (
-            watched is self._pane
-            and kind == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            # Return inside the pane belongs to the focused link or button there.
-            event.accept()
-            return True
-        return super().eventFilter(watched, event)
-
-    def _search_key(self, event: QKeyEvent, kind: QEvent.Type) -> bool:
-        key = event.key()
-        leaves = key in (Qt.Key.Key_Escape, Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if not leaves or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        if kind == QEvent.Type.ShortcutOverride:
-            event.accept()  # keep Return from opening the original while typing
-            return True
-        self._focus_list()
-        return True
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
@@ -1003,7 +971,7 @@ class MainWindow(QMainWindow):
 
     def _update_placeholder(self) -> None:
         if self._proxy.rowCount() > 0:
-            self._placeholder.hide()
+            self._view.set_placeholder_text("")
             return
         folder = self._library.folder()
         if folder is None:
@@ -1020,9 +988,7 @@ class MainWindow(QMainWindow):
                 "No articles here yet.\n"
                 "Files ending in .txt, .md or .markdown appear as soon as they arrive."
             )
-        self._placeholder.setText(text)
-        self._placeholder.setGeometry(self._view.viewport().rect())
-        self._placeholder.show()
+        self._view.set_placeholder_text(text)
 
     def _update_title(self) -> None:
         folder = self._library.folder()
@@ -1042,3 +1008,87 @@ def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
     timer.timeout.connect(slot)
     return timer
 
+
+
+class ArticleView(QTreeView):
+    """The article list; says why it is empty instead of showing a blank white box."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._placeholder = ""
+
+    def placeholder_text(self) -> str:
+        return self._placeholder
+
+    def set_placeholder_text(self, text: str) -> None:
+        if text != self._placeholder:
+            self._placeholder = text
+            self.setAccessibleDescription(text)
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if not self._placeholder or model is None or model.rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        painter.drawText(
+            area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder
+        )
+        painter.end()
+
+
+class SearchField(QLineEdit):
+    """The search box; Escape, Down and Return hand the keyboard back to the list.
+
+    Return is claimed before shortcuts see it, so finishing a search never opens an
+    article's original by accident.
+    """
+
+    leaveRequested = Signal()
+
+    _LEAVING_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._is_leaving_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._is_leaving_key(event):
+            event.accept()
+            self.leaveRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _is_leaving_key(self, event: QEvent) -> bool:
+        return (
+            isinstance(event, QKeyEvent)
+            and event.key() in self._LEAVING_KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        )
+
+
+class _KeepReturnKey(QObject):
+    """Lets Return reach the focused link or button in the reading pane, not a shortcut."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return False
+
+
+class _RoomyRowDelegate(QStyledItemDelegate):
+    """Rows a little taller than the style's minimum, as mail and feed readers draw them."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + ROW_PADDING))
