@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .fastyaml import summary_fields
+
 try:
     _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml is in every PyYAML wheel we install
@@ -25,6 +27,8 @@ _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 MAX_YAML_NODES = 100_000
 """How many values a front matter may expand to (aliases counted each time they are used)."""
 MAX_YAML_DEPTH = 64
+MAX_INTEGER_BITS = 13_000
+"""Integers wider than this (about 3,900 digits) are refused: Python will not even print them."""
 
 
 class FrontMatterError(Exception):
@@ -96,12 +100,19 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
             line=mark.line + first_line,
             column=mark.column + 1,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise _forbidden_character_error(yaml_text, exc, first_line) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"front matter is not valid YAML: {exc}") from None
+        reason = " ".join(str(exc).split())
+        raise FrontMatterError(f"front matter is not valid YAML: {reason}") from None
     except RecursionError:
         raise FrontMatterError(
             "front matter is nested too deeply to read", line=first_line
         ) from None
+    except (ValueError, OverflowError):
+        # Valid YAML syntax whose value cannot be built: "2023-02-30", "!!int xyz", an
+        # integer too long to convert.  libyaml gives no position, so find the value.
+        raise _unbuildable_value_error(yaml_text, first_line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -114,6 +125,19 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
         )
     _check_size(data, first_line)
     return {str(key): value for key, value in data.items()}
+
+
+def load_fields(yaml_text: str, wanted: frozenset[str], first_line: int = 2) -> dict[str, Any]:
+    """Only the ``wanted`` top-level fields, as cheaply as the document allows.
+
+    Plain front matter (what the pipeline writes) takes the fast path in
+    :func:`reader.domain.fastyaml.summary_fields`; anything else is loaded in full.  Either
+    way a document that is not valid YAML raises :class:`FrontMatterError`.
+    """
+    fields = summary_fields(yaml_text, wanted)
+    if fields is not None:
+        return fields
+    return load_yaml_mapping(yaml_text, first_line)
 
 
 def _check_size(data: Any, first_line: int) -> None:
@@ -142,5 +166,81 @@ def _check_size(data: Any, first_line: int) -> None:
         if isinstance(node, dict):
             stack.extend((value, depth + 1) for value in node.values())
             stack.extend((key, depth + 1) for key in node)
-        elif isinstance(node, list):
+        elif isinstance(node, (list, set)):
             stack.extend((value, depth + 1) for value in node)
+        elif isinstance(node, int) and node.bit_length() > MAX_INTEGER_BITS:
+            # A hex or binary literal loads fine but cannot be turned into text later.
+            raise FrontMatterError(
+                "front matter holds a number thousands of digits long: refusing to read it",
+                line=first_line,
+            )
+
+
+def _forbidden_character_error(
+    yaml_text: str, exc: yaml.reader.ReaderError, first_line: int
+) -> FrontMatterError:
+    """A control character YAML refuses, named and placed where it first occurs."""
+    character = exc.character
+    if isinstance(character, int):
+        character = chr(character)
+    elif isinstance(character, bytes):
+        character = character.decode("latin-1")
+    offset = yaml_text.find(character) if character else -1
+    if offset < 0:
+        return FrontMatterError(
+            "front matter holds a character YAML does not allow: remove it", line=first_line
+        )
+    line_start = yaml_text.rfind("\n", 0, offset) + 1
+    return FrontMatterError(
+        f"front matter holds the control character U+{ord(character[0]):04X}, "
+        "which YAML does not allow: remove it",
+        line=yaml_text.count("\n", 0, offset) + first_line,
+        column=offset - line_start + 1,
+    )
+
+
+_TAG_KINDS = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+}
+
+
+def _unbuildable_value_error(yaml_text: str, first_line: int) -> FrontMatterError:
+    """The error for a value the safe loader cannot build, placed at that value.
+
+    Only called after loading failed, so its cost does not matter; composing builds no
+    values, and shared (aliased) nodes are visited once.
+    """
+    generic = FrontMatterError(
+        "front matter has a date or number that cannot be read: correct it", line=first_line
+    )
+    try:
+        root = yaml.compose(yaml_text, Loader=_SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return generic
+    constructor = yaml.constructor.SafeConstructor()
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                kind = _TAG_KINDS.get(node.tag, "value")
+                shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
+                return FrontMatterError(
+                    f"front matter value {shown!r} is not a valid {kind}: correct it",
+                    line=node.start_mark.line + first_line,
+                    column=node.start_mark.column + 1,
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+    return generic
