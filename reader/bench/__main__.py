@@ -1,0 +1,94 @@
+"""``python -m reader.bench``: generate the folders, measure, print (and save) the tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reader.bench.generate import DEFAULT_SEED
+from reader.bench.measure import MEASUREMENTS, bench_size, render_markdown, render_text
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        message = f"sizes must be whole numbers, like 10000,100000: {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not sizes or min(sizes) < 10:
+        raise argparse.ArgumentTypeError("each size must be at least 10 articles")
+    return sizes
+
+
+def _only(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in MEASUREMENTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"--only takes a comma-separated list of {', '.join(MEASUREMENTS)}"
+        )
+    return chosen
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reader.bench",
+        description=(
+            "Time reader against reading the bytes and a python-frontmatter loop, side by side, "
+            "on generated folders of seed-shaped articles."
+        ),
+    )
+    parser.add_argument("--sizes", type=_sizes, default=[10_000],
+                        help="comma-separated folder sizes (default 10000; the issue's pair is "
+                        "10000,100000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per measurement; the table shows the median (default 3)")
+    parser.add_argument("--only", type=_only, default=list(MEASUREMENTS),
+                        help=f"comma-separated subset of {','.join(MEASUREMENTS)}")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="generate the folders under DIR (kept, reused) instead of the "
+                        "temp-dir cache, to open them by hand afterwards")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="generator seed (default %(default)s)")
+    parser.add_argument("--load-timeout", type=float, metavar="SECONDS",
+                        help="give up on the window loading after this long (default: by size)")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help="also write the tables as Markdown to FILE (for the README)")
+    parser.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
+                        help="also write every sample and the probes' raw output as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit status 1 if any measurement could not be taken (not on a MISS)."""
+    args = build_parser().parse_args(argv)
+    if args.repeat < 1:
+        build_parser().error("--repeat must be at least 1")
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    results = []
+    for size in args.sizes:
+        result = bench_size(
+            size, repeat=args.repeat, only=args.only, seed=args.seed, keep=args.keep,
+            load_timeout=args.load_timeout, progress=progress,
+        )
+        results.append(result)
+        print(render_text(result), end="\n\n", flush=True)
+    if args.markdown:
+        args.markdown.write_text(
+            "\n\n".join(render_markdown(result) for result in results) + "\n", encoding="utf-8"
+        )
+    if args.json_file:
+        args.json_file.write_text(
+            json.dumps([result.to_json() for result in results], indent=2) + "\n",
+            encoding="utf-8",
+        )
+    return 1 if any(result.notes for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,455 @@
+"""The measurements, run side by side, and the table that compares them.
+
+Every measurement is a separate process timed from the outside (wall clock, interpreter start
+included), because that is what an editor waits for and because it keeps one run from warming
+the next.  Each repetition runs every measurement once, in turn - floor, baseline, cold list,
+warm list, window - so a burst of load from elsewhere on a shared machine hits all of them
+alike and the ratios hold even when the absolute times wander; the table reports the median
+of the repetitions and their spread.
+
+* floor: a process that walks the folder with ``os.scandir`` and reads every article's bytes,
+  nothing else: no program that looks at every file can be faster.
+* baseline: the same walk calling ``frontmatter.load(path)`` (python-frontmatter, with
+  libyaml's ``CSafeLoader`` when PyYAML has it) on each file, catching the malformed ones:
+  what a Python user would write first.
+* ``reader list FOLDER --json``: cold with an empty ``XDG_CACHE_HOME`` each run, warm with one
+  cache primed before the first repetition.
+* the window: :mod:`reader.bench.window_probe` in its own process, offscreen, fresh XDG folders.
+
+The OS page cache is warm for all of them (the folder has just been generated or read by an
+untimed floor run): the benchmark compares programs, not disks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.bench.generate import GeneratedFolder, cached_folder, default_cache_base
+
+MEASUREMENTS = ("floor", "baseline", "list-cold", "list-warm", "window")
+"""What ``--only`` accepts, in the order each repetition runs them."""
+
+_WALK = '''
+import os, sys
+SUFFIXES = (".txt", ".md", ".markdown")
+def walk(path):
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(entry.path)
+            elif entry.name.lower().endswith(SUFFIXES):
+                yield entry.path
+'''
+
+FLOOR_SCRIPT = _WALK + '''
+count = 0
+for path in walk(sys.argv[1]):
+    with open(path, "rb") as handle:
+        handle.read()
+    count += 1
+print(count)
+'''
+
+BASELINE_SCRIPT = _WALK + '''
+import frontmatter
+posts = []
+for path in walk(sys.argv[1]):
+    try:
+        posts.append(frontmatter.load(path))
+    except Exception:
+        posts.append(None)
+print(len(posts))
+'''
+
+
+class MeasurementError(Exception):
+    """One measurement could not be taken; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal from issue 5: ``limit`` in seconds or MB, or a multiple of the baseline."""
+
+    text: str
+    limit: float
+    of_baseline: bool = False
+
+    def met(self, value: float, baseline: float | None) -> bool | None:
+        if self.of_baseline:
+            return None if baseline is None else value <= self.limit * baseline
+        return value <= self.limit
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a metric, how to show it, and the target it is held to."""
+
+    key: str
+    label: str
+    unit: str = "s"
+    ratios: bool = False
+    target: Target | None = None
+
+
+ROWS: tuple[Row, ...] = (
+    Row("floor", "floor: read every file's bytes", ratios=True),
+    Row("baseline", "baseline: python-frontmatter loop", ratios=True),
+    Row("list_cold", "reader list --json, cold cache", ratios=True,
+        target=Target("<= 0.2x baseline", 0.2, of_baseline=True)),
+    Row("list_warm", "reader list --json, warm cache", ratios=True,
+        target=Target("<= 0.05x baseline", 0.05, of_baseline=True)),
+    Row("window_shown", "window: launch to shown"),
+    Row("window_first_rows", "window: shown to first rows",
+        target=Target("<= 0.3 s", 0.3)),
+    Row("window_all_rows", "window: shown to every row", ratios=True,
+        target=Target("<= 0.25x baseline", 0.25, of_baseline=True)),
+    Row("gap_loading", "window: worst event-loop gap, loading",
+        target=Target("<= 0.1 s", 0.1)),
+    Row("gap_after", "window: worst event-loop gap, actions",
+        target=Target("<= 0.1 s", 0.1)),
+    Row("peak_memory", "window: peak memory (RSS)", unit="MB",
+        target=Target("< 1024 MB", 1024)),
+    Row("change_visible", "window: file changed on disk to visible",
+        target=Target("<= 0.5 s", 0.5)),
+    Row("search", "window: search keystroke to filtered list",
+        target=Target("< 0.05 s", 0.05)),
+    Row("search_settled", "window: same, body matches in too"),
+    Row("publish_written", "window: publish toggle to file written"),
+)
+
+_PROBE_KEYS = {
+    "window_shown": "shown_s",
+    "window_first_rows": "first_rows_s",
+    "window_all_rows": "all_rows_s",
+    "gap_loading": "gap_loading_s",
+    "gap_after": "gap_after_s",
+    "change_visible": "change_visible_s",
+    "search": "search_s",
+    "search_settled": "search_settled_s",
+    "publish_written": "publish_written_s",
+}
+
+
+@dataclass
+class SizeResult:
+    """Everything measured for one folder size."""
+
+    folder: GeneratedFolder
+    repeat: int
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    probes: list[dict[str, Any]] = field(default_factory=list)
+    load_before: float = 0.0
+    load_after: float = 0.0
+    elapsed_s: float = 0.0
+
+    def add(self, key: str, value: float) -> None:
+        self.samples.setdefault(key, []).append(value)
+
+    def median(self, key: str) -> float | None:
+        values = self.samples.get(key)
+        return statistics.median(values) if values else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder.to_json(),
+            "repeat": self.repeat,
+            "samples": self.samples,
+            "medians": {key: self.median(key) for key in self.samples},
+            "notes": self.notes,
+            "probes": self.probes,
+            "load_average": [self.load_before, self.load_after],
+            "elapsed_s": self.elapsed_s,
+        }
+
+
+# -- running processes -------------------------------------------------------------------
+
+
+def _repository_root() -> Path:
+    import reader
+
+    return Path(reader.__file__).resolve().parent.parent
+
+
+class Runner:
+    """Starts the measured processes with a clean, private environment for each."""
+
+    def __init__(self, scratch: Path, timeout_s: float) -> None:
+        self.scratch = scratch
+        self.timeout_s = timeout_s
+        self._counter = 0
+        root = str(_repository_root())
+        path = os.environ.get("PYTHONPATH", "")
+        self.base_env = {
+            **os.environ,
+            "PYTHONPATH": root + (os.pathsep + path if path else ""),
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+
+    def fresh_dir(self, name: str) -> Path:
+        self._counter += 1
+        path = self.scratch / f"{name}-{self._counter}"
+        path.mkdir(parents=True)
+        return path
+
+    def env(self, home: Path) -> dict[str, str]:
+        """XDG folders under ``home``: reader's cache, settings and logs stay out of the user's."""
+        return {
+            **self.base_env,
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_DATA_HOME": str(home / "data"),
+        }
+
+    def run(self, name: str, command: Sequence[str], env: dict[str, str]) -> tuple[float, bytes]:
+        """Wall-clock seconds of ``command`` and its stdout; :class:`MeasurementError` if it fails.
+
+        stdout goes to a file rather than a pipe so the parent does not compete for the CPU
+        while the measured process writes tens of megabytes of JSON.
+        """
+        output = self.scratch / f"{name}.out"
+        with open(output, "wb") as stdout, open(self.scratch / f"{name}.err", "wb") as stderr:
+            started = time.perf_counter()
+            try:
+                completed = subprocess.run(  # noqa: S603 (our own interpreter and scripts)
+                    command, env=env, stdout=stdout, stderr=stderr,
+                    timeout=self.timeout_s, check=False,
+                )
+            except subprocess.TimeoutExpired:
+                message = f"{name}: still running after {self.timeout_s:.0f} s, stopped"
+                raise MeasurementError(message) from None
+            elapsed = time.perf_counter() - started
+        data = output.read_bytes()
+        output.unlink()
+        if completed.returncode != 0:
+            errors = (self.scratch / f"{name}.err").read_text(errors="replace").strip()
+            last = errors.splitlines()[-1] if errors else "no message"
+            raise MeasurementError(f"{name}: exited with status {completed.returncode}: {last}")
+        return elapsed, data
+
+
+def _count_check(name: str, listed: int, expected: int, result: SizeResult) -> None:
+    if listed != expected:
+        note = f"{name} saw {listed} of {expected} files"
+        if note not in result.notes:
+            result.notes.append(note)
+
+
+def _measure_script(
+    runner: Runner, name: str, script: str, result: SizeResult, key: str
+) -> None:
+    home = runner.fresh_dir(name)
+    elapsed, output = runner.run(
+        name, [sys.executable, "-c", script, str(result.folder.root)], runner.env(home)
+    )
+    _count_check(name, int(output.strip() or 0), result.folder.count, result)
+    result.add(key, elapsed)
+
+
+def _reader_list(runner: Runner, name: str, home: Path, result: SizeResult) -> float:
+    command = [sys.executable, "-m", "reader", "list", str(result.folder.root), "--json"]
+    elapsed, output = runner.run(name, command, runner.env(home))
+    _count_check(name, output.count(b"\n"), result.folder.count, result)
+    return elapsed
+
+
+def _measure_window(runner: Runner, result: SizeResult, load_timeout: float) -> None:
+    folder = result.folder
+    targets = [folder.root / folder.edit_target, folder.root / folder.publish_target]
+    originals = {path: path.read_bytes() for path in targets}
+    command = [
+        sys.executable, "-m", "reader.bench.window_probe", str(folder.root),
+        "--expected", str(folder.count),
+        "--edit-id", folder.edit_target,
+        "--publish-id", folder.publish_target,
+        "--load-timeout", str(load_timeout),
+        "--launched-at", repr(time.time()),
+    ]
+    try:
+        _, output = runner.run("window", command, runner.env(runner.fresh_dir("window")))
+    finally:
+        for path, data in originals.items():
+            if path.read_bytes() != data:
+                path.write_bytes(data)
+    lines = output.decode(errors="replace").strip().splitlines()
+    try:
+        probe = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        raise MeasurementError("window: the probe printed no result") from None
+    result.probes.append(probe)
+    for error in probe.get("errors", []):
+        note = f"window probe: {error}"
+        if note not in result.notes:
+            result.notes.append(note)
+    for key, probe_key in _PROBE_KEYS.items():
+        value = probe.get(probe_key)
+        if isinstance(value, int | float):
+            result.add(key, float(value))
+    memory = [probe.get("peak_rss_mb"), probe.get("peak_tree_rss_mb")]
+    measured = [value for value in memory if isinstance(value, int | float)]
+    if measured:
+        result.add("peak_memory", max(measured))
+
+
+# -- the whole benchmark -----------------------------------------------------------------
+
+
+def bench_size(
+    count: int,
+    *,
+    repeat: int,
+    only: Iterable[str] = MEASUREMENTS,
+    seed: int = 1,
+    keep: Path | None = None,
+    load_timeout: float | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> SizeResult:
+    """Generate (or reuse) the folder of ``count`` articles and measure it ``repeat`` times."""
+    wanted = set(only)
+    started = time.perf_counter()
+    progress(f"{count:,} articles: preparing the folder")
+    folder = cached_folder(count, seed, keep or default_cache_base())
+    result = SizeResult(folder=folder, repeat=repeat, load_before=os.getloadavg()[0])
+    load_timeout = load_timeout or 60 + count / 500
+    with tempfile.TemporaryDirectory(prefix="reader-bench-run-") as scratch:
+        runner = Runner(Path(scratch), timeout_s=load_timeout + 120 + count / 100)
+        warm_home = runner.fresh_dir("warm")
+
+        def attempt(name: str, action: Callable[[], None]) -> None:
+            try:
+                action()
+            except (MeasurementError, OSError) as exc:
+                message = str(exc)
+                if message not in result.notes:
+                    result.notes.append(message)
+                progress(f"  {message}")
+
+        # Untimed: the page cache holds the folder, the warm cache is primed.
+        attempt("warm-up", lambda: runner.run(
+            "warm-up", [sys.executable, "-c", FLOOR_SCRIPT, str(folder.root)],
+            runner.env(runner.fresh_dir("warm-up"))))
+        if "list-warm" in wanted:
+            attempt("prime", lambda: _reader_list(runner, "prime", warm_home, result))
+        for round_number in range(1, repeat + 1):
+            progress(f"{count:,} articles: run {round_number} of {repeat}")
+            if "floor" in wanted:
+                attempt("floor", lambda: _measure_script(
+                    runner, "floor", FLOOR_SCRIPT, result, "floor"))
+            if "baseline" in wanted:
+                attempt("baseline", lambda: _measure_script(
+                    runner, "baseline", BASELINE_SCRIPT, result, "baseline"))
+            if "list-cold" in wanted:
+                attempt("list-cold", lambda: result.add("list_cold", _reader_list(
+                    runner, "list-cold", runner.fresh_dir("cold"), result)))
+            if "list-warm" in wanted:
+                attempt("list-warm", lambda: result.add("list_warm", _reader_list(
+                    runner, "list-warm", warm_home, result)))
+            if "window" in wanted:
+                attempt("window", lambda: _measure_window(runner, result, load_timeout))
+    result.load_after = os.getloadavg()[0]
+    result.elapsed_s = time.perf_counter() - started
+    return result
+
+
+# -- the table ---------------------------------------------------------------------------
+
+
+def _format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:.3f} s"
+
+
+def _format_ratio(value: float | None, reference: float | None) -> str:
+    if value is None or not reference:
+        return "-"
+    return f"{value / reference:.2f}x"
+
+
+def table_rows(result: SizeResult) -> list[list[str]]:
+    """The table's cells, header first: one row per :data:`ROWS` entry, always all of them."""
+    baseline = result.median("baseline")
+    floor = result.median("floor")
+    rows = [["measurement", "median", "range", "x baseline", "x floor", "target", "result"]]
+    for row in ROWS:
+        values = result.samples.get(row.key, [])
+        value = result.median(row.key)
+        spread = (
+            f"{_format_value(min(values), row.unit)} - {_format_value(max(values), row.unit)}"
+            if len(values) > 1 else ""
+        )
+        verdict = ""
+        if row.target is not None and value is not None:
+            met = row.target.met(value, baseline)
+            verdict = "" if met is None else ("PASS" if met else "MISS")
+        elif row.target is not None:
+            verdict = "not measured"
+        rows.append([
+            row.label,
+            _format_value(value, row.unit),
+            spread,
+            _format_ratio(value, baseline) if row.ratios else "",
+            _format_ratio(value, floor) if row.ratios else "",
+            row.target.text if row.target else "",
+            verdict,
+        ])
+    return rows
+
+
+def describe(result: SizeResult) -> str:
+    """One line saying what was measured, for above the table."""
+    folder = result.folder
+    kinds = ", ".join(f"{count:,} {kind}" for kind, count in folder.kinds.items())
+    return (
+        f"{folder.count:,} articles ({folder.total_bytes / 1e6:.1f} MB: {kinds}), "
+        f"median of {result.repeat} run{'s' if result.repeat != 1 else ''}; "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {result.load_before:.1f} before, {result.load_after:.1f} after; "
+        f"took {result.elapsed_s:.0f} s"
+    )
+
+
+def render_text(result: SizeResult) -> str:
+    rows = table_rows(result)
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [describe(result), ""]
+    for number, row in enumerate(rows):
+        cells = [
+            cell.ljust(width) if column == 0 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    lines += [f"note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def render_markdown(result: SizeResult) -> str:
+    rows = table_rows(result)
+    lines = [describe(result), ""]
+    lines.append("| " + " | ".join(rows[0]) + " |")
+    lines.append("|" + "|".join(["---"] + ["---:"] * (len(rows[0]) - 1)) + "|")
+    for row in rows[1:]:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    if result.notes:
+        lines.append("")
+        lines += [f"- {note}" for note in result.notes]
+    return "\n".join(lines)

@@ -1,0 +1,393 @@
+"""The in-window measurements, run by the benchmark as a subprocess of its own.
+
+``python -m reader.bench.window_probe FOLDER --expected N --edit-id ID --publish-id ID``
+opens ``reader.app.MainWindow(FOLDER)`` (offscreen under the benchmark), measures what an
+editor would feel, and prints one JSON object on the last line of stdout.  A fresh process
+per run means every run starts cold: no warm Qt caches, no model left over, its own RSS.
+
+What is measured, all with the event loop running (waits are nested ``QEventLoop``s woken by a
+``QTimer`` poll, never busy loops that would steal the CPU from reader's own workers):
+
+* ``shown_s``: process launch (as the parent stamped it) to ``show()`` returning;
+* ``first_rows_s`` / ``all_rows_s``: ``show()`` to the first row, and to every expected row, in
+  the list's source model (model signals record the moment; a poll backs them up);
+* ``gap_loading_s`` / ``gap_after_s``: the longest interval between ticks of a 5 ms timer while
+  loading (from ``show()`` until all rows plus a short settle) and during the interactions
+  after it: the longest the window could not have reacted to input;
+* ``peak_rss_mb`` (``ru_maxrss`` of this process) and ``peak_tree_rss_mb`` (sampled sum of
+  this process and its children, should reader parse in worker processes);
+* ``change_visible_s``: one file's title rewritten on disk until the list shows it;
+* ``search_s``: one search keystroke until the list is filtered (the proxy's rows changed and
+  the event loop is idle again); ``search_settled_s``: until the body matches, searched in the
+  background, are in too and the rows have been still for 0.3 s; the row counts before and
+  after;
+* ``publish_written_s``: triggering ``actionTogglePublished`` on the current row until the
+  file on disk says ``published: true``.
+
+Files the probe changes get their original bytes back before it exits (the parent restores
+them too, in case the probe dies).  Each step records an error and moves on rather than
+aborting, so one broken feature does not hide the other numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+GAP_TICK_MS = 5
+POLL_MS = 5
+SETTLE_S = 0.3
+"""Quiet time that counts as "settled": after the last row arrives, after the last filter change."""
+RSS_SAMPLE_MS = 100
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` plus all its descendants, from /proc (0 where unavailable)."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reader.bench.window_probe")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--expected", type=int, required=True, help="article files in FOLDER")
+    parser.add_argument("--edit-id", required=True, help="article whose title is changed on disk")
+    parser.add_argument("--publish-id", required=True, help="unpublished article to publish")
+    parser.add_argument("--search-text", default="q", help="the one keystroke typed into search")
+    parser.add_argument("--launched-at", type=float, default=None, help="parent's time.time()")
+    parser.add_argument("--load-timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+    results = Probe(args).run()
+    sys.stdout.write(json.dumps(results) + "\n")
+    sys.stdout.flush()
+    # Tearing down a window holding 100,000 rows and its worker threads costs seconds and
+    # measures nothing; the files are restored and the results written.
+    os._exit(0)
+
+
+class Probe:
+    """One window, opened once, measured step by step."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.folder: Path = args.folder
+        self.results: dict[str, Any] = {"expected": args.expected, "errors": []}
+        self.originals: dict[Path, bytes] = {}
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        from PySide6.QtCore import QTimer
+
+        from reader.app import create_application
+
+        self.app = create_application([sys.argv[0]])
+        self.ticks = _GapProbe()
+        self.peak_tree_kb = 0
+        rss_timer = QTimer()
+        rss_timer.setInterval(RSS_SAMPLE_MS)
+        rss_timer.timeout.connect(self._sample_rss)
+        rss_timer.start()
+        try:
+            self._step("load", self._open_and_load)
+            self._step("change", self._external_change)
+            self._step("search", self._search_keystroke)
+            self._step("publish", self._publish_toggle)
+            self.results["gap_after_s"] = self.ticks.worst()
+        finally:
+            self._restore_files()
+        self._sample_rss()
+        self.results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.results["peak_tree_rss_mb"] = self.peak_tree_kb / 1024
+        return self.results
+
+    def _step(self, name: str, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception as exc:  # a probe reports every failure and carries on
+            detail = traceback.format_exception_only(exc)[-1].strip()
+            self.results["errors"].append(f"{name}: {detail}")
+            print(traceback.format_exc(), file=sys.stderr)
+
+    def _sample_rss(self) -> None:
+        self.peak_tree_kb = max(self.peak_tree_kb, _tree_rss_kb(os.getpid()))
+
+    def wait_until(self, condition: Callable[[], bool], timeout_s: float) -> bool:
+        """Run the event loop until ``condition()`` holds (checked every 5 ms) or time runs out."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        if condition():
+            return True
+        loop = QEventLoop()
+        deadline = time.perf_counter() + timeout_s
+        outcome = [False]
+
+        def check() -> None:
+            if condition():
+                outcome[0] = True
+                loop.quit()
+            elif time.perf_counter() > deadline:
+                loop.quit()
+
+        poll = QTimer()
+        poll.setInterval(POLL_MS)
+        poll.timeout.connect(check)
+        poll.start()
+        loop.exec()
+        poll.stop()
+        return outcome[0]
+
+    def run_for(self, seconds: float) -> None:
+        """Keep the event loop running for ``seconds`` (work scheduled by reader goes on)."""
+        end = time.perf_counter() + seconds
+        self.wait_until(lambda: time.perf_counter() >= end, seconds + 1)
+
+    # -- the window and its models -------------------------------------------------------------
+
+    def _open_and_load(self) -> None:
+        from reader.app import MainWindow
+
+        constructing = time.perf_counter()
+        self.window = MainWindow(self.folder)
+        self.window.resize(1280, 800)
+        self.window.show()
+        shown = time.perf_counter()
+        self.ticks.start()
+        self.results["construct_s"] = shown - constructing
+        if self.args.launched_at is not None:
+            self.results["shown_s"] = time.time() - self.args.launched_at
+        from PySide6.QtWidgets import QAbstractItemView
+
+        view = self.window.findChild(QAbstractItemView, "articleView")
+        if view is None:
+            raise LookupError("the window has no view named articleView")
+        self.view = view
+        expected = self.args.expected
+        marks: dict[str, float] = {}
+
+        def note_rows(*_: object) -> None:
+            count = self.source_model().rowCount()
+            now = time.perf_counter()
+            if count and "first" not in marks:
+                marks["first"] = now
+            if count >= expected and "all" not in marks:
+                marks["all"] = now
+
+        source = self.source_model()
+        for signal in (source.rowsInserted, source.modelReset, source.layoutChanged):
+            signal.connect(note_rows)
+        loaded = self.wait_until(
+            lambda: (note_rows() or "all" in marks), self.args.load_timeout
+        )
+        self.results["rows_seen"] = self.source_model().rowCount()
+        if "first" in marks:
+            self.results["first_rows_s"] = marks["first"] - shown
+        if not loaded:
+            seen = self.results["rows_seen"]
+            limit = self.args.load_timeout
+            raise TimeoutError(f"{seen} of {expected} rows after {limit:.0f} s")
+        self.results["all_rows_s"] = marks["all"] - shown
+        self.run_for(SETTLE_S)
+        self.results["gap_loading_s"] = self.ticks.worst()
+        self.ticks.reset()
+
+    def source_model(self) -> Any:
+        model = self.view.model()
+        source = getattr(model, "sourceModel", None)
+        return source() if source is not None and source() is not None else model
+
+    def source_row(self, article_id: str) -> int | None:
+        from PySide6.QtCore import Qt
+
+        source = self.source_model()
+        row_of = getattr(source, "row_of", None)
+        if row_of is not None:
+            return row_of(article_id)
+        role = Qt.ItemDataRole.UserRole
+        for row in range(source.rowCount()):
+            if source.index(row, 0).data(role) == article_id:
+                return row
+        return None
+
+    def row_texts(self, article_id: str) -> list[str]:
+        source = self.source_model()
+        row = self.source_row(article_id)
+        if row is None:
+            return []
+        return [str(source.index(row, column).data()) for column in range(source.columnCount())]
+
+    # -- the interactions ------------------------------------------------------------------------
+
+    def _remember(self, path: Path) -> bytes:
+        if path not in self.originals:
+            self.originals[path] = path.read_bytes()
+        return self.originals[path]
+
+    def _restore_files(self) -> None:
+        for path, data in self.originals.items():
+            try:
+                if path.read_bytes() != data:
+                    path.write_bytes(data)
+            except OSError as exc:
+                self.results["errors"].append(f"restore: {path}: {exc}")
+
+    def _external_change(self) -> None:
+        path = self.folder / self.args.edit_id
+        original = self._remember(path)
+        new_title = f"Bench edit {os.getpid()}"
+        changed, replaced = re.subn(
+            rb'(?m)^title: .*$', f'title: "{new_title}"'.encode(), original, count=1
+        )
+        if not replaced:
+            raise ValueError(f"{path} has no title line to change")
+        started = time.perf_counter()
+        with open(path, "wb") as handle:
+            handle.write(changed)
+        if not self.wait_until(lambda: new_title in self.row_texts(self.args.edit_id), 10):
+            raise TimeoutError("the changed title did not appear in the list within 10 s")
+        self.results["change_visible_s"] = time.perf_counter() - started
+
+    def _search_keystroke(self) -> None:
+        """One character typed into search: the filtered list, then the body matches."""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QLineEdit
+
+        field = self.window.findChild(QLineEdit, "searchField")
+        if field is None:
+            raise LookupError("the window has no line edit named searchField")
+        proxy = self.view.model()
+        before = proxy.rowCount()
+        marks: dict[str, float] = {}
+
+        def idle_again() -> None:
+            now = time.perf_counter()
+            marks.setdefault("first_idle", now)
+            marks["idle"] = now
+
+        def changed(*_: object) -> None:
+            marks["last"] = time.perf_counter()
+            marks.pop("idle", None)
+            QTimer.singleShot(0, idle_again)
+
+        def bodies_done(*_: object) -> None:
+            marks["bodies"] = time.perf_counter()
+            changed()
+
+        library = getattr(self.window, "library", None)
+        body_signal = getattr(library(), "bodySearchFinished", None) if library else None
+        signals = [proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged]
+        for signal in signals:
+            signal.connect(changed)
+        if body_signal is not None:
+            body_signal.connect(bodies_done)
+        started = time.perf_counter()
+        QTest.keyClicks(field, self.args.search_text)
+        returned = time.perf_counter()
+        self.wait_until(lambda: "first_idle" in marks, 1)
+
+        def settled() -> bool:
+            if body_signal is not None and "bodies" not in marks:
+                return False
+            quiet = time.perf_counter() - marks.get("last", returned) >= SETTLE_S
+            return quiet and ("idle" in marks or "last" not in marks)
+
+        self.wait_until(settled, 10)
+        for signal in signals:
+            signal.disconnect(changed)
+        if body_signal is not None:
+            body_signal.disconnect(bodies_done)
+        self.results["search_sync_s"] = returned - started
+        self.results["search_s"] = marks.get("first_idle", returned) - started
+        self.results["search_settled_s"] = marks.get("idle", returned) - started
+        self.results["search_rows"] = [before, proxy.rowCount()]
+        field.clear()
+        self.wait_until(lambda: proxy.rowCount() == before, 10)
+
+    def _publish_toggle(self) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+        from PySide6.QtGui import QAction
+
+        path = self.folder / self.args.publish_id
+        self._remember(path)
+        action = self.window.findChild(QAction, "actionTogglePublished")
+        if action is None:
+            raise LookupError("the window has no action named actionTogglePublished")
+        proxy = self.view.model()
+        source = self.source_model()
+        row = self.source_row(self.args.publish_id)
+        if row is None:
+            raise LookupError(f"{self.args.publish_id} is not in the list")
+        index = proxy.mapFromSource(source.index(row, 0)) if proxy is not source else (
+            source.index(row, 0)
+        )
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.wait_until(action.isEnabled, 2)
+        started = time.perf_counter()
+        action.trigger()
+        written = self.wait_until(lambda: b"published: true" in path.read_bytes(), 10)
+        if not written:
+            raise TimeoutError("the file did not say published: true within 10 s")
+        self.results["publish_written_s"] = time.perf_counter() - started
+
+
+class _GapProbe:
+    """A 5 ms timer that remembers the longest interval between its ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(GAP_TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.longest = 0.0
+
+    def start(self) -> None:
+        self.reset()
+        self.timer.start()
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.longest = 0.0
+
+    def worst(self) -> float:
+        """The longest interval so far, counting the one still running."""
+        return max(self.longest, time.perf_counter() - self.last)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+if __name__ == "__main__":
+    sys.exit(main())
