@@ -109,6 +109,7 @@ def problems_html(summary: ArticleSummary) -> str:
             "<p><b>This file could not be read.</b></p>"
             f"<p>File: {_esc(summary.id)}<br>{_esc(problem_position(error))}"
             f"{_esc(error.message)}</p>"
+            "<p>Fix the file in a text editor; reader shows the change when it is saved.</p>"
         )
     warnings = summary.warnings
     if not warnings:

@@ -48,7 +48,10 @@ class LocalHttpServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="test-http-server", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown() waits for one poll
+            name="test-http-server",
+            daemon=True,
         )
 
     @property
@@ -74,6 +77,11 @@ class LocalHttpServer:
                 body, content_type, status, delay, tuple((headers or {}).items())
             )
         return self.url(path)
+
+    def forget(self, path: str) -> None:
+        """Stop serving ``path`` (it answers 404 from now on)."""
+        with self._lock:
+            self._routes.pop(path, None)
 
     def hits(self, path: str | None = None) -> int:
         """How many requests reached ``path`` (or any path)."""
@@ -111,7 +119,8 @@ class LocalHttpServer:
                     self.send_response(route.status)
                     self.send_header("Content-Type", route.content_type)
                     self.send_header("Content-Length", str(len(route.body)))
-                    self.send_header("Cache-Control", "no-store")
+                    if not any(name.lower() == "cache-control" for name, _ in route.headers):
+                        self.send_header("Cache-Control", "no-store")
                     for name, value in route.headers:
                         self.send_header(name, value)
                     self.end_headers()

@@ -383,9 +383,12 @@ def test_refresh_of_the_same_article_keeps_the_scroll_position(qtbot, pane):
 
 
 def test_widgets_are_reused_between_articles(pane):
-    details = [seed_detail(SEED_FULL), seed_detail(SEED_BODY_ONLY)]
-    pane.show_detail(details[0])
-    pane.show_detail(details[1])
+    full = seed_detail(SEED_FULL)
+    with_fields = ArticleDetail(summary=full.summary, body="b", images=full.images,
+                                related=full.related, other_fields={"a": 1, "b": [2]})
+    details = [full, seed_detail(SEED_BODY_ONLY), with_fields]
+    for detail in details:
+        pane.show_detail(detail)
     before = len(pane.findChildren(QWidget))
     for _ in range(10):
         for detail in details:

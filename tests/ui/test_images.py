@@ -60,6 +60,24 @@ def test_same_url_requested_twice_is_fetched_once(qtbot, loader, http_server):
     assert http_server.hits("/once.png") == 1
 
 
+def test_a_seen_image_is_shown_again_from_the_disk_cache(qtbot, http_server):
+    url = http_server.serve("/cached.png", png_bytes(20, 10), "image/png",
+                            headers={"Cache-Control": "max-age=3600"})
+    first = ImageLoader()
+    with qtbot.waitSignal(first.imageReady, timeout=10_000):
+        first.request(url)
+    first.close()
+    http_server.forget("/cached.png")  # the host is gone now
+    second = ImageLoader()  # a new session: nothing in memory
+    try:
+        with qtbot.waitSignal(second.imageReady, timeout=10_000) as ready:
+            second.request(url)
+        assert ready.args[1].width() == 20
+        assert http_server.hits("/cached.png") == 1
+    finally:
+        second.close()
+
+
 def test_closed_port_fails_with_a_reason(qtbot, loader, closed_port_url):
     with qtbot.waitSignal(loader.imageFailed, timeout=10_000) as failed:
         loader.request(closed_port_url)
