@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage
 
 from reader.domain.article import ArticleDetail, ArticleSummary, Image
 from reader.ui.detail_pane import DetailPane
-from reader.ui.images import ImageLoader
+from reader.ui.images import MAX_DECODED_SIDE, ImageLoader, decode_image
 
 
 def png_bytes(width: int = 40, height: int = 30, color: str = "#3366cc") -> bytes:
@@ -164,6 +164,14 @@ def test_transfer_timeout_ends_a_silent_download(qtbot, http_server):
         assert "too long" in failed.args[1]
     finally:
         impatient.close()
+
+
+def test_decoding_scales_a_huge_image_down_and_refuses_garbage():
+    image, reason = decode_image(png_bytes(MAX_DECODED_SIDE * 2, MAX_DECODED_SIDE // 2))
+    assert reason == ""
+    assert (image.width(), image.height()) == (MAX_DECODED_SIDE, MAX_DECODED_SIDE // 4)
+    nothing, why = decode_image(b"GIF89a but not really")
+    assert nothing is None and why.startswith("the file is not an image")
 
 
 # -- the pane's image widgets ------------------------------------------------------------
