@@ -441,7 +441,7 @@ class OtherFields(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
-        self.toggle.setAccessibleName("Show other fields")
+        self.toggle.setAccessibleDescription("Shows or hides the fields reader does not know")
         self.toggle.toggled.connect(self._on_toggled)
         self.form_widget = QWidget(self)
         self.form_widget.setObjectName("detailOtherFields")
@@ -484,7 +484,6 @@ class OtherFields(QWidget):
 
     def _on_toggled(self, expanded: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
-        self.toggle.setAccessibleName("Hide other fields" if expanded else "Show other fields")
         self.form_widget.setVisible(expanded)
 
 
@@ -561,12 +560,12 @@ class DetailPane(QWidget):
                                      left_rule=True)
         self._problems.setObjectName("detailProblems")
         self._problems.setTextFormat(Qt.TextFormat.RichText)
-        self._problems.setAccessibleName("Problems with this file")
+        self._problems.setAccessibleDescription("Problems with this file")
 
         self._excerpt = TintedLabel(tint=QPalette.ColorRole.Text, amount=0.05, left_rule=True)
         self._excerpt.setObjectName("detailExcerpt")
         self._excerpt.setTextFormat(Qt.TextFormat.PlainText)
-        self._excerpt.setAccessibleName("Excerpt")
+        self._excerpt.setAccessibleDescription("Excerpt")
         excerpt_font = QFont(self._excerpt.font())
         excerpt_font.setPointSizeF(excerpt_font.pointSizeF() * 1.08)
         excerpt_font.setItalic(True)
@@ -819,10 +818,12 @@ class DetailPane(QWidget):
             self._related.viewport().update()
 
 
-def _selectable_label(object_name: str, accessible_name: str) -> QLabel:
+def _selectable_label(object_name: str, description: str) -> QLabel:
+    # A description, not a name: a label's accessible name is its text, which is what a
+    # screen reader should read out.
     label = QLabel()
     label.setObjectName(object_name)
-    label.setAccessibleName(accessible_name)
+    label.setAccessibleDescription(description)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
