@@ -464,6 +464,9 @@ class Library(QObject):
         if generation != self._generation:
             return
         self._job_running = False
+        # Every run of loadProgress ends with loadFinished, so a burst's progress display
+        # is taken down just like the initial load's.
+        finish = self._burst_total > 0
         outcome = result_or_none(done)
         if outcome is not None and outcome.missing:
             self._enter_missing()
@@ -471,6 +474,8 @@ class Library(QObject):
             self._after_rescan(outcome)
         if self._reload_pending and not self._rescan_wanted:
             self._reload_pending = False
+            finish = True
+        if finish:
             self.loadFinished.emit()
         self.rescanFinished.emit()
         self._run_wanted_rescan()
@@ -514,10 +519,7 @@ class Library(QObject):
         self._held.clear()
         self._emit_chunked(self.articlesRemoved, gone)
         self._status_parts.clear()
-        self._status_parts["missing"] = (
-            f"The folder {self._folder} is missing (deleted, renamed or unmounted): "
-            "waiting for it to come back"
-        )
+        self._status_parts["missing"] = "Folder missing: waiting for it to come back"
         self._publish_status()
         self.folderMissing.emit(True)
         self._missing_timer.start()

@@ -9,8 +9,9 @@ rescan), to happen periodically anyway (so a lost event is caught), and to keep 
 watched paths in step with the folder: new subfolders are added, removed ones dropped, and
 a file replaced by a rename-over save is watched again.
 
-Qt's watcher keeps its paths in a list it searches on every add, so adding ``n`` paths
-costs O(n²).  Paths are therefore added in small chunks from the event loop, and at most
+Qt's watcher keeps its paths in a list it searches on every add and removal, so adding
+``n`` paths costs O(n²).  Paths are therefore added and removed in small chunks from the
+event loop, and at most
 :data:`FILE_WATCH_LIMIT` files (the library passes the newest) get a watch of their own;
 the others are covered by their folder's watch (creations, deletions, renames) and by the
 periodic rescan (in-place edits).
@@ -78,6 +79,7 @@ class FolderWatcher(QObject):
         self._first_event_at: float | None = None
         self._pending_adds: deque[str] = deque()
         self._pending_set: set[str] = set()
+        self._pending_removes: deque[str] = deque()
 
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
@@ -122,6 +124,7 @@ class FolderWatcher(QObject):
         self._add_timer.stop()
         self._pending_adds.clear()
         self._pending_set.clear()
+        self._pending_removes.clear()
         self._first_event_at = None
         self._limited = False
         if self._qt_watcher is not None:
@@ -148,9 +151,10 @@ class FolderWatcher(QObject):
         watched_dirs.discard(self._parent)
         watched_files = set(watcher.files())
 
-        stale = [p for p in watched_dirs - wanted_dirs] + [p for p in watched_files - wanted_files]
-        if stale:
-            watcher.removePaths(stale)
+        # Stale watches: folders that went away, files moved elsewhere or no longer among
+        # the newest.  Removed in chunks too (Qt's removal is linear per path as well).
+        stale = (watched_dirs - wanted_dirs) | (watched_files - wanted_files)
+        self._pending_removes = deque(stale)
         if self._pending_set:
             still_wanted = wanted_dirs | wanted_files
             dropped = self._pending_set - still_wanted
@@ -158,14 +162,17 @@ class FolderWatcher(QObject):
                 self._pending_set -= dropped
                 self._pending_adds = deque(p for p in self._pending_adds if p not in dropped)
         if self._limited:
-            return  # the system said no; the periodic rescan covers what is not watched
+            # The system said no; the periodic rescan covers what is not watched.
+            if self._pending_removes and not self._add_timer.isActive():
+                self._add_timer.start()
+            return
         # Folders first: a new subfolder's creations must be seen before its files' edits.
         new = sorted(wanted_dirs - watched_dirs - self._pending_set)
         new += [p for p in wanted_files - watched_files - self._pending_set]
         for path in new:
             self._pending_adds.append(path)
             self._pending_set.add(path)
-        if self._pending_adds and not self._add_timer.isActive():
+        if (self._pending_adds or self._pending_removes) and not self._add_timer.isActive():
             self._add_timer.start()
 
     def set_reconcile_interval(self, interval_ms: int) -> None:
@@ -182,7 +189,7 @@ class FolderWatcher(QObject):
 
     def is_settled(self) -> bool:
         """True when no debounced rescan and no watch additions are pending."""
-        return not self._settle_timer.isActive() and not self._pending_adds
+        return not (self._settle_timer.isActive() or self._pending_adds or self._pending_removes)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -243,11 +250,17 @@ class FolderWatcher(QObject):
 
     @Slot()
     def _on_add_timer_timeout(self) -> None:
+        if self._pending_removes:
+            count = min(WATCH_CHUNK, len(self._pending_removes))
+            stale = [self._pending_removes.popleft() for _ in range(count)]
+            if self._qt_watcher is not None:
+                self._qt_watcher.removePaths(stale)
+            return
         chunk: list[str] = []
         while self._pending_adds and len(chunk) < WATCH_CHUNK:
             path = self._pending_adds.popleft()
             self._pending_set.discard(path)
             chunk.append(path)
         self._add_now(chunk)
-        if not self._pending_adds:
+        if not self._pending_adds and not self._pending_removes:
             self._add_timer.stop()

@@ -67,6 +67,7 @@ def test_sync_watches_new_subfolders_and_files_and_drops_removed_ones(
     assert set(watched) == set(files)
 
     watcher.sync([], files[:3])
+    qtbot.waitUntil(watcher.is_settled, timeout=5000)
     directories, watched = watcher.watched_paths()
     assert set(directories) == {str(tmp_path), str(tmp_path.parent)}
     assert set(watched) == set(files[:3])

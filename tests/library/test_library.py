@@ -306,6 +306,7 @@ def test_a_burst_of_2000_files_arrives_in_batches_without_stalling(
                 handle.write(article_text(name, body="A burst article. " * 40))
 
     writer = threading.Thread(target=create_files)
+    finished_before = recorder.finished
     started = time.monotonic()
     clock.start()
     probe.start()
@@ -320,6 +321,7 @@ def test_a_burst_of_2000_files_arrives_in_batches_without_stalling(
 
     burst_batches = [total for _done, total in recorder.progress if total > 100]
     assert burst_batches, "a burst reports its progress"
+    assert recorder.finished > finished_before, "and ends it, so a progress bar goes away"
     assert not recorder.ever_broken
     print(
         f"\n2,000-file burst: all visible after {elapsed:.2f} s, "
