@@ -687,7 +687,7 @@ class DetailPane(QWidget):
         if not summary.has_front_matter and detail.body.strip():
             # A body-only file's excerpt is its own first lines: shown whole just below.
             self._excerpt.hide()
-        self._show_images(detail.images)
+        self._show_images(detail.images, keep_shown=same)
         self._show_body(detail)
         self._related_heading.setText(f"Related coverage ({len(detail.related)})")
         self._related.set_items(detail.related)
@@ -757,7 +757,12 @@ class DetailPane(QWidget):
             self._open_original.setToolTip(render.link_hover_text(self._open_original_url))
         self._no_body.show()
 
-    def _show_images(self, images: tuple[Image, ...]) -> None:
+    def _show_images(self, images: tuple[Image, ...], *, keep_shown: bool = False) -> None:
+        """One view per image; ``keep_shown`` leaves views already on the same URL alone.
+
+        A refresh of the same article (the file changed on disk) keeps its loaded or failed
+        images instead of flashing placeholders and asking the host again.
+        """
         shown = images[:MAX_IMAGES_SHOWN]
         while len(self._image_views) < len(shown):
             view = ImageView()
@@ -765,6 +770,8 @@ class DetailPane(QWidget):
             self._image_views.append(view)
         requests = []
         for view, image in zip(self._image_views, shown, strict=False):
+            if keep_shown and view.url == image.url and not view.isHidden():
+                continue
             if safe_url(image.url) is None:
                 view.show_image(image, _failure_text("only http and https images are loaded."),
                                 waiting=False)

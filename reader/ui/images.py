@@ -11,6 +11,7 @@ redirects are checked by the same rule.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -49,6 +50,9 @@ MAX_DECODED_SIDE = 2_400
 DISK_CACHE_BYTES = 200 * 1024 * 1024
 MEMORY_CACHE_IMAGES = 24
 MAX_REDIRECTS = 5
+FAILURE_MEMORY_S = 120.0
+"""A failed URL is not asked for again this soon: moving back and forth through the list
+must not wait on a dead host every time."""
 USER_AGENT = b"reader (news desk article reader)"
 _URL_PROPERTY = "readerImageUrl"
 
@@ -130,6 +134,7 @@ class ImageLoader(QObject):
         self._downloads: dict[str, _Download] = {}
         self._decoding: set[str] = set()
         self._memory: OrderedDict[str, QImage] = OrderedDict()
+        self._recent_failures: dict[str, tuple[float, str]] = {}
         self._manager = QNetworkAccessManager(self)
         self._manager.setRedirectPolicy(QNetworkRequest.RedirectPolicy.UserVerifiedRedirectPolicy)
         cache_dir = paths.cache_dir() / "images"
@@ -149,7 +154,9 @@ class ImageLoader(QObject):
     def set_enabled(self, enabled: bool) -> None:
         """Switch remote images on or off; switching off abandons downloads under way."""
         self._enabled = enabled
-        if not enabled:
+        if enabled:
+            self._recent_failures.clear()  # switched back on: worth trying again
+        else:
             self._abort_all()
 
     def is_loading(self, url: str) -> bool:
@@ -162,6 +169,10 @@ class ImageLoader(QObject):
         checked = safe_url(url)
         if checked is None:
             self.imageFailed.emit(url, "only http and https images are loaded.")
+            return
+        failure = self._recent_failures.get(url)
+        if failure is not None and time.monotonic() - failure[0] < FAILURE_MEMORY_S:
+            self.imageFailed.emit(url, failure[1])
             return
         cached = self._memory.get(url)
         if cached is not None:
@@ -271,17 +282,17 @@ class ImageLoader(QObject):
         reply = download.reply
         reply.deleteLater()
         if download.failure is not None:
-            self.imageFailed.emit(url, download.failure)
+            self._failed(url, download.failure)
             return
         if reply.error() != QNetworkReply.NetworkError.NoError:
             # Downloads abandoned on purpose never get here (they leave _downloads first),
             # so a cancelled one is the transfer timeout.
-            self.imageFailed.emit(url, _network_error_text(reply))
+            self._failed(url, _network_error_text(reply))
             return
         download.chunks.append(bytes(reply.readAll().data()))
         data = b"".join(download.chunks)
         if not data:
-            self.imageFailed.emit(url, "the image host sent an empty file.")
+            self._failed(url, "the image host sent an empty file.")
             return
         self._decoding.add(url)
         self._pool.start(_DecodeTask(url, data, self._relay))
@@ -301,12 +312,18 @@ class ImageLoader(QObject):
             return  # abandoned while it decoded
         self._decoding.discard(url)
         if image is None:
-            self.imageFailed.emit(url, reason)
+            self._failed(url, reason)
             return
         self._memory[url] = image
         while len(self._memory) > MEMORY_CACHE_IMAGES:
             self._memory.popitem(last=False)
         self.imageReady.emit(url, image)
+
+    def _failed(self, url: str, reason: str) -> None:
+        if len(self._recent_failures) > 500:
+            self._recent_failures.clear()
+        self._recent_failures[url] = (time.monotonic(), reason)
+        self.imageFailed.emit(url, reason)
 
     def _too_large_text(self) -> str:
         limit = self._max_bytes

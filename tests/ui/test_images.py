@@ -93,6 +93,21 @@ def test_missing_image_says_what_the_host_answered(qtbot, loader, http_server):
     assert "404" in failed.args[1]
 
 
+def test_a_failed_url_is_not_asked_for_again_at_once(qtbot, loader, http_server):
+    url = http_server.url("/gone.png")
+    with qtbot.waitSignal(loader.imageFailed, timeout=10_000):
+        loader.request(url)
+    with qtbot.waitSignal(loader.imageFailed, timeout=1_000) as again:
+        loader.request(url)
+    assert "404" in again.args[1]
+    assert http_server.hits("/gone.png") == 1
+    loader.set_enabled(False)
+    loader.set_enabled(True)  # switching images back on tries again
+    with qtbot.waitSignal(loader.imageFailed, timeout=10_000):
+        loader.request(url)
+    assert http_server.hits("/gone.png") == 2
+
+
 def test_a_file_that_is_not_an_image_fails(qtbot, loader, http_server):
     url = http_server.serve("/page.png", b"<html>surprise</html>", "image/png")
     with qtbot.waitSignal(loader.imageFailed, timeout=10_000) as failed:
