@@ -446,7 +446,8 @@ class MainWindow(QMainWindow):
 
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
-        selection.selectionChanged.connect(self._schedule_refresh)
+        # Actions follow the selection at once, so a command right after a click applies.
+        selection.selectionChanged.connect(self._update_actions)
         self._view.doubleClicked.connect(self._on_view_double_clicked)
         self._view.customContextMenuRequested.connect(self._on_view_context_menu)
         for signal in (
@@ -784,6 +785,11 @@ class MainWindow(QMainWindow):
         article_id = current.data(Role.ID) if current.isValid() else None
         self._proxy.set_pinned_id(article_id)
         self._schedule_refresh()
+        self._show_current(article_id)
+        self._update_actions()
+
+    def _show_current(self, article_id: str | None) -> None:
+        """The summary at once; the whole article after the debounce."""
         if self._removed_current is not None:
             return  # the pane says the article went away; the editor moves on with j/k
         self._wanted_detail = article_id
@@ -931,7 +937,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
         self._update_placeholder()
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_: object) -> None:
         actions = self._actions
         summaries = self._target_summaries()
         readable = [summary for summary in summaries if not summary.is_error]
