@@ -462,7 +462,7 @@ class OtherFields(QWidget):
         for key, value in rows:
             key_label = QLabel(key)
             key_label.setTextFormat(Qt.TextFormat.PlainText)
-            value_label = QLabel(value)
+            value_label = QLabel(render.soft_wrap(value) if "\n" not in value else value)
             value_label.setTextFormat(Qt.TextFormat.PlainText)
             value_label.setWordWrap(True)
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -655,7 +655,7 @@ class DetailPane(QWidget):
         self._current_id = article_id
         self._detail = None
         self._clear_images()
-        self._message.setText(f"{render.DELETED_TEXT}\n\n{article_id}")
+        self._message.setText(f"{render.DELETED_TEXT}\n\n{render.soft_wrap(article_id)}")
         self._stack.setCurrentWidget(self._message)
 
     def show_summary(self, summary: ArticleSummary) -> None:
@@ -673,7 +673,7 @@ class DetailPane(QWidget):
         self._related_heading.hide()
         self._related.hide()
         self._other.hide()
-        self._facts.setText(render.facts_line(summary, has_secured=False))
+        self._facts.setText(render.soft_wrap(render.facts_line(summary, has_secured=False)))
         self._stack.setCurrentWidget(self._scroll)
 
     def show_detail(self, detail: ArticleDetail, *, keep_scroll: bool = False) -> None:
@@ -694,7 +694,8 @@ class DetailPane(QWidget):
         self._related_heading.setVisible(bool(detail.related))
         self._related.setVisible(bool(detail.related))
         self._other.set_rows(render.other_field_rows(detail.other_fields))
-        self._facts.setText(render.facts_line(summary, has_secured=detail.has_secured))
+        self._facts.setText(render.soft_wrap(
+            render.facts_line(summary, has_secured=detail.has_secured)))
         self._stack.setCurrentWidget(self._scroll)
         if keep_scroll and same:
             self._scroll_to(scroll)
@@ -718,9 +719,9 @@ class DetailPane(QWidget):
     # -- building the page ---------------------------------------------------------------
 
     def _show_header(self, summary: ArticleSummary) -> None:
-        self._title.setText(summary.title)
+        self._title.setText(render.soft_wrap(summary.title))
         meta = render.meta_line(summary)
-        self._meta.setText(meta)
+        self._meta.setText(render.soft_wrap(meta))
         self._meta.setVisible(bool(meta))
         chips = [] if summary.is_error else [
             (render.published_badge_text(summary), summary.published)
@@ -731,7 +732,7 @@ class DetailPane(QWidget):
         problems = render.problems_html(summary)
         self._problems.setText(problems)
         self._problems.setVisible(bool(problems))
-        self._excerpt.setText(summary.excerpt)
+        self._excerpt.setText(render.soft_wrap(summary.excerpt))
         self._excerpt.setVisible(bool(summary.excerpt.strip()))
 
     def _show_body(self, detail: ArticleDetail) -> None:

@@ -40,6 +40,36 @@ class RelatedColors:
     muted: str = "#666666"
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_TOKEN = 30
+
+
+def soft_wrap(text: str) -> str:
+    """``text`` with invisible break points inside very long words (URLs, paths, hashes).
+
+    Qt's labels wrap only between words, so one 200-character URL in a title would force
+    the whole pane wider than the window; zero-width spaces give it places to break.
+    """
+    if len(text) <= _LONG_TOKEN:
+        return text
+    words = text.split(" ")
+    if all(len(word) <= _LONG_TOKEN for word in words):
+        return text
+    return " ".join(_break_word(word) if len(word) > _LONG_TOKEN else word for word in words)
+
+
+def _break_word(word: str) -> str:
+    pieces: list[str] = []
+    run = 0
+    for char in word:
+        pieces.append(char)
+        run += 1
+        if char in "/_-.?&=," or run >= 20:
+            pieces.append(ZERO_WIDTH_SPACE)
+            run = 0
+    return "".join(pieces).rstrip(ZERO_WIDTH_SPACE)
+
+
 def format_local_datetime(value: datetime | None) -> str:
     """``26 Jul 2023, 16:43`` in the editor's local zone: the time they would quote."""
     if value is None:
@@ -107,18 +137,20 @@ def problems_html(summary: ArticleSummary) -> str:
     if error is not None:
         return (
             "<p><b>This file could not be read.</b></p>"
-            f"<p>File: {_esc(summary.id)}<br>{_esc(problem_position(error))}"
-            f"{_esc(error.message)}</p>"
+            f"<p>File: {_esc(soft_wrap(summary.id))}<br>{_esc(problem_position(error))}"
+            f"{_esc(soft_wrap(error.message))}</p>"
             "<p>Fix the file in a text editor; reader shows the change when it is saved.</p>"
         )
     warnings = summary.warnings
     if not warnings:
         return ""
     items = "".join(
-        f"<li>{_esc(problem_position(p))}{_esc(p.message)}</li>" for p in warnings
+        f"<li>{_esc(problem_position(p))}{_esc(soft_wrap(p.message))}</li>" for p in warnings
     )
     noun = "warning" if len(warnings) == 1 else "warnings"
-    return f"<p><b>{len(warnings)} {noun} in {_esc(summary.id)}</b></p><ul>{items}</ul>"
+    return (
+        f"<p><b>{len(warnings)} {noun} in {_esc(soft_wrap(summary.id))}</b></p><ul>{items}</ul>"
+    )
 
 
 def problem_position(problem: Problem) -> str:

@@ -343,7 +343,8 @@ def test_other_fields_are_collapsible_text(qtbot, pane):
     assert not form.isVisible()
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert form.isVisible()
-    labels = {label.text() for label in form.findChildren(QLabel)}
+    labels = {label.text().replace(render.ZERO_WIDTH_SPACE, "")
+              for label in form.findChildren(QLabel)}
     assert "- a\n- b" in labels
     assert "k: 1" in labels
     assert "<b>x</b>" in labels
@@ -437,3 +438,17 @@ def test_a_huge_body_is_cut_at_a_paragraph_and_says_so(pane):
 )
 def test_hovering_a_link_names_its_host(url, expected):
     assert render.link_hover_text(url) == expected
+
+
+def test_a_title_without_spaces_wraps_inside_the_pane(qtbot, pane):
+    url_title = "https://example.com/" + "very-long-path-segment/" * 20 + "x" * 120
+    summary = ArticleSummary(id="deep/" * 15 + "file.md", title=url_title, excerpt=url_title,
+                             has_front_matter=True)
+    pane.resize(420, 600)
+    pane.show_detail(ArticleDetail(summary=summary, body=url_title))
+    viewport = pane.findChild(QWidget, "detailScroll").viewport()
+    qtbot.waitUntil(lambda: child(pane, QLabel, "detailTitle").width() <= viewport.width())
+    content = pane.findChild(QWidget, "detailContent")
+    assert content.width() <= viewport.width()
+    title = child(pane, QLabel, "detailTitle").text()
+    assert title.replace(render.ZERO_WIDTH_SPACE, "") == url_title
