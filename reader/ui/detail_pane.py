@@ -131,7 +131,8 @@ class BodyBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Wide content (a long code line, a table) scrolls sideways inside the body alone.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setUndoRedoEnabled(False)
         self.viewport().setBackgroundRole(QPalette.ColorRole.Base)
@@ -169,6 +170,8 @@ class BodyBrowser(QTextBrowser):
         if width > 0 and not math.isclose(document.textWidth(), width):
             document.setTextWidth(width)
         height = math.ceil(document.size().height()) + 2 * self.frameWidth() + 2
+        if document.size().width() > width + 1:
+            height += self.horizontalScrollBar().sizeHint().height()
         if height != self.height():
             self.setFixedHeight(height)
 
