@@ -94,13 +94,12 @@ class Library(QObject):
 
     def __init__(self, parent: QObject | None = None, *, watch: bool = True) -> None:
         super().__init__(parent)
-        self._watch = watch
         self._closed = False
         self._poster = GuiPoster(self)
         self._index = _IndexWorker()
         self._publisher = Worker("reader-publish")
         self._detail_worker = Worker("reader-detail", threads=2)
-        self._search_worker = _SearchWorker()
+        self._search_worker = _SearchWorker(self._index)
 
         self._folder: Path | None = None
         self._generation = 0
@@ -162,7 +161,6 @@ class Library(QObject):
         self._burst_total = self._burst_done = 0
         self._status_parts.clear()
         was_missing, self._missing = self._missing, False
-        self._search_worker.forget_folder()
         self.folderOpened.emit(path)
         if was_missing:
             self.folderMissing.emit(False)
@@ -451,7 +449,9 @@ class Library(QObject):
             self._stamps[article_id] = stamp
             if current is None:
                 added.append(summary)
-            elif current != summary:
+            else:
+                # Announced even when the summary is equal: the body may have changed, and
+                # the detail pane showing this article must refresh.
                 changed.append(summary)
             self._store_article(summary)
         self._emit_chunked(self.articlesAdded, added)
@@ -575,7 +575,7 @@ class Library(QObject):
             # rescan sees this stamp and finds nothing new, so an own write never flickers.
             self._stamps[article_id] = outcome.stamp
             self._index.submit_store(
-                self._folder, [(outcome.summary, outcome.stamp, outcome.body or "")]
+                self._folder, [(outcome.summary, outcome.stamp, (outcome.body or "").casefold())]
             )
         if known and not later_writes:
             if outcome.message is None and outcome.summary is not None:
@@ -665,14 +665,14 @@ class _IndexWorker:
     """The one thread that scans folders and owns the index cache connection.
 
     Every method named ``submit_*`` is called on the GUI thread and returns a future;
-    everything else runs on the worker thread only, which is what lets the cache
-    connection and ``_root`` go without locks.
+    the jobs run on the worker thread only, so loads, rescans and cache writes never
+    overlap.  ``_open`` pairs the folder with its cache in one attribute, so the search
+    thread reading it through :meth:`cache_of` never sees one folder with another's cache.
     """
 
     def __init__(self) -> None:
         self._worker = Worker("reader-index")
-        self._root: Path | None = None
-        self._cache: IndexCache | None = None
+        self._open: tuple[Path, IndexCache] | None = None
 
     def submit_load(
         self,
@@ -698,6 +698,11 @@ class _IndexWorker:
     def submit_store(self, root: Path | None, entries: list[CacheEntry]) -> None:
         self._worker.submit(self._store, root, entries)
 
+    def cache_of(self, root: Path) -> IndexCache | None:
+        """The open cache of ``root``, for other threads (IndexCache locks internally)."""
+        current = self._open
+        return current[1] if current is not None and current[0] == root else None
+
     def submit_exists(self, root: Path) -> Future[bool]:
         return self._worker.submit(os.path.isdir, root)
 
@@ -707,25 +712,19 @@ class _IndexWorker:
 
     # -- worker thread ---------------------------------------------------------------------
 
-    def _use(self, root: Path) -> IndexCache | None:
-        if root != self._root:
-            self._close_cache()
-            self._root = root
-            try:
-                self._cache = IndexCache.open(root)
-            except Exception:
-                log.exception("index cache for %s unavailable; reading files directly", root)
-                self._cache = None
-        return self._cache
+    def _use(self, root: Path) -> IndexCache:
+        current = self._open
+        if current is not None and current[0] == root:
+            return current[1]
+        self._close_cache()
+        cache = IndexCache.open(root)  # never raises: falls back to an in-memory cache
+        self._open = (root, cache)
+        return cache
 
     def _close_cache(self) -> None:
-        if self._cache is not None:
-            try:
-                self._cache.close()
-            except Exception:
-                log.exception("closing the index cache failed")
-        self._cache = None
-        self._root = None
+        current, self._open = self._open, None
+        if current is not None:
+            current[1].close()
 
     def _load(
         self,
@@ -746,7 +745,7 @@ class _IndexWorker:
         try:
             result = load_folder(
                 root,
-                use_cache=cache is not None,
+                use_cache=True,
                 on_batch=progress,
                 batch_size=LOAD_BATCH,
                 should_stop=should_stop,
@@ -783,12 +782,11 @@ class _IndexWorker:
         to_parse = [i for i, stamp in stamps.items() if known.get(i) != stamp]
         on_removed(removed, len(to_parse))
         cache = self._use(root)
-        if cache is not None and removed:
+        if removed:
             cache.forget(removed)
         if to_parse:
             for batch in parse_files(root, to_parse, stamps):
-                if cache is not None:
-                    cache.store(batch)
+                cache.store(batch)
                 on_batch([(summary, stamp) for summary, stamp, _body in batch])
                 if should_stop():
                     break
@@ -800,9 +798,9 @@ class _IndexWorker:
         )
 
     def _store(self, root: Path | None, entries: list[CacheEntry]) -> None:
-        if root is None or root != self._root or self._cache is None:
-            return
-        self._cache.store(entries)
+        cache = self.cache_of(root) if root is not None else None
+        if cache is not None:
+            cache.store(entries)
 
 
 class _Progress:
@@ -829,42 +827,32 @@ def _newest(stamps: Mapping[str, FileStamp], limit: int) -> list[str]:
 
 
 class _SearchWorker:
-    """One thread with its own read connection to the index cache, for body searches."""
+    """One thread for body searches, on the index worker's cache (which is thread-safe).
 
-    def __init__(self) -> None:
+    Sharing that one cache object means a search sees exactly what the library has
+    stored, even when the cache had to fall back to memory; SQLite runs the scan without
+    the GIL, so the GUI thread is not held up meanwhile.
+    """
+
+    def __init__(self, index: _IndexWorker) -> None:
         self._worker = Worker("reader-search")
-        self._root: Path | None = None
-        self._cache: IndexCache | None = None
+        self._index = index
 
     def submit(
         self, root: Path, text: str, superseded: Callable[[], bool]
     ) -> Future[set[str] | None]:
         return self._worker.submit(self._search, root, text, superseded)
 
-    def forget_folder(self) -> None:
-        self._worker.submit(self._close_cache)
-
     def shutdown(self) -> None:
-        self._worker.submit(self._close_cache)
-        self._worker.shutdown(cancel_pending=False)
+        self._worker.shutdown()
 
     def _search(self, root: Path, text: str, superseded: Callable[[], bool]) -> set[str] | None:
         if superseded():
             return None  # the editor typed on; only the newest query is worth running
-        if not text.strip():
+        cache = self._index.cache_of(root)
+        if cache is None:
             return set()
-        if root != self._root:
-            self._close_cache()
-            self._cache = IndexCache.open(root)
-            self._root = root
-        assert self._cache is not None
-        return set(self._cache.search_bodies(text))
-
-    def _close_cache(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
-        self._cache = None
-        self._root = None
+        return cache.search_bodies(text)
 
 
 # -- the publish worker ----------------------------------------------------------------------

@@ -187,6 +187,20 @@ def test_a_rename_over_save_is_seen_and_the_file_stays_watched(
     assert "story.md" not in recorder.removed
 
 
+def test_a_body_only_edit_is_announced_for_the_detail_pane(qtbot, library, recorder, folder):
+    write(folder / "story.md", article_text("Same title", body="First body."))
+    open_and_settle(qtbot, library, recorder, folder)
+
+    with open(folder / "story.md", "r+", encoding="utf-8") as handle:
+        handle.write(article_text("Same title", body="Second body"))
+    qtbot.waitUntil(lambda: len(recorder.changed) == 1, timeout=5000)
+
+    assert recorder.changed[0].title == "Same title"
+    with qtbot.waitSignal(library.detailReady, timeout=5000) as ready:
+        library.request_detail("story.md")
+    assert ready.args[0].body.strip() == "Second body"
+
+
 def test_a_deleted_file_is_removed(qtbot, library, recorder, folder):
     open_and_settle(qtbot, library, recorder, folder)
 
