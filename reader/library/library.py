@@ -785,7 +785,7 @@ class _IndexWorker:
         if removed:
             cache.forget(removed)
         if to_parse:
-            for batch in parse_files(root, to_parse, stamps):
+            for batch in parse_files(root, to_parse, should_stop=should_stop):
                 cache.store(batch)
                 on_batch([(summary, stamp) for summary, stamp, _body in batch])
                 if should_stop():
@@ -804,16 +804,15 @@ class _IndexWorker:
 
 
 class _Progress:
-    """Adapts the loader's batches to (batch, done, total) for loadProgress."""
+    """Counts the loader's batches for loadProgress (the loader does not announce a total)."""
 
     def __init__(self, on_batch: Callable[[list[ArticleSummary], int, int], None]) -> None:
         self._on_batch = on_batch
         self._done = 0
 
-    def __call__(self, batch: list[ArticleSummary], *args: Any) -> None:
+    def __call__(self, batch: list[ArticleSummary]) -> None:
         self._done += len(batch)
-        total = args[-1] if args and isinstance(args[-1], int) else 0
-        self._on_batch(list(batch), self._done, total)
+        self._on_batch(list(batch), self._done, 0)
 
 
 def _newest(stamps: Mapping[str, FileStamp], limit: int) -> list[str]:
