@@ -31,6 +31,11 @@ MAX_INTEGER_BITS = 13_000
 """Integers wider than this (about 3,900 digits) are refused: Python will not even print them."""
 
 
+_UNBUILDABLE = (ValueError, OverflowError, AttributeError, TypeError)
+"""What PyYAML's safe constructors raise for a value they cannot build (AttributeError:
+``!!timestamp`` on text that is not one), instead of a YAMLError."""
+
+
 class FrontMatterError(Exception):
     """The front matter cannot be read; ``line``/``column`` are 1-based file positions."""
 
@@ -109,7 +114,7 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
         raise FrontMatterError(
             "front matter is nested too deeply to read", line=first_line
         ) from None
-    except (ValueError, OverflowError):
+    except _UNBUILDABLE:
         # Valid YAML syntax whose value cannot be built: "2023-02-30", "!!int xyz", an
         # integer too long to convert.  libyaml gives no position, so find the value.
         raise _unbuildable_value_error(yaml_text, first_line) from None
@@ -230,7 +235,7 @@ def _unbuildable_value_error(yaml_text: str, first_line: int) -> FrontMatterErro
         if isinstance(node, yaml.ScalarNode):
             try:
                 constructor.construct_object(node, deep=True)
-            except (ValueError, OverflowError, yaml.YAMLError):
+            except (*_UNBUILDABLE, yaml.YAMLError):
                 kind = _TAG_KINDS.get(node.tag, "value")
                 shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
                 return FrontMatterError(
