@@ -157,7 +157,10 @@ class BodyBrowser(QTextBrowser):
         self._fit_height()
 
     def loadResource(self, resource_type: int, name: QUrl) -> object:
-        self.resource_requests.append(name.toString())
+        # Asked again on every layout (nothing is cached for a refusal): record each once.
+        requested = name.toString()
+        if len(self.resource_requests) < 100 and requested not in self.resource_requests:
+            self.resource_requests.append(requested)
         return None
 
     def resizeEvent(self, event: QResizeEvent) -> None:
