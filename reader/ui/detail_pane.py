@@ -206,6 +206,7 @@ class ImageView(QWidget):
         self._has_natural = False
         self._pixmap: QPixmap | None = None
         self._scaled: QPixmap | None = None
+        self._scaled_key: tuple[int, int, float] | None = None
         self.status = QLabel(self)
         self.status.setObjectName("detailImageStatus")
         self.status.setWordWrap(True)
@@ -280,13 +281,17 @@ class ImageView(QWidget):
         rect = self._image_rect(self.width())
         painter = QPainter(self)
         if self._pixmap is not None:
-            if self._scaled is None or self._scaled.size() != rect.size():
+            ratio = self.devicePixelRatioF()
+            key = (rect.width(), rect.height(), ratio)
+            if self._scaled is None or self._scaled_key != key:
+                # Scaled once per size, not per paint: smooth scaling a photo is slow.
                 self._scaled = self._pixmap.scaled(
-                    rect.size() * self.devicePixelRatioF(),
+                    rect.size() * ratio,
                     Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
-                self._scaled.setDevicePixelRatio(self.devicePixelRatioF())
+                self._scaled.setDevicePixelRatio(ratio)
+                self._scaled_key = key
             painter.drawPixmap(rect.topLeft(), self._scaled)
         else:
             palette = self.palette()
