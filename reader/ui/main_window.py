@@ -393,9 +393,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self._library_status, 1)
         self._progress = QProgressBar(bar)
         self._progress.setObjectName("loadProgress")
-        self._progress.setMaximumWidth(160)
-        self._progress.setMaximumHeight(14)
-        self._progress.setTextVisible(False)
+        self._progress.setMaximumWidth(220)
+        self._progress.setMaximumHeight(16)
+        self._progress.setTextVisible(True)
         self._progress.setAccessibleName("Loading articles")
         self._progress.hide()
         bar.addPermanentWidget(self._progress)
@@ -706,11 +706,16 @@ class MainWindow(QMainWindow):
 
     def _on_library_load_progress(self, done: int, total: int) -> None:
         self._loading = True
+        locale = QLocale()
         self._progress.setRange(0, max(total, 0))
         self._progress.setValue(min(done, total) if total else 0)
-        self._progress.setToolTip(
-            f"Reading {done:,} of {total:,} files" if total else "Looking for articles…"
+        text = (
+            f"Reading {locale.toString(done)} of {locale.toString(total)}"
+            if total
+            else "Looking for articles…"
         )
+        self._progress.setFormat(text)
+        self._progress.setToolTip(text)
         self._progress.show()
         self._schedule_refresh()
 
@@ -849,10 +854,11 @@ class MainWindow(QMainWindow):
             self._library.search_bodies(text)
 
     def _on_undo_text_changed(self, text: str) -> None:
-        self._actions["Undo"].setText(f"&Undo {text}" if text else "&Undo")
+        # A title's "&" would otherwise become a menu mnemonic.
+        self._actions["Undo"].setText(f"&Undo {text.replace('&', '&&')}" if text else "&Undo")
 
     def _on_redo_text_changed(self, text: str) -> None:
-        self._actions["Redo"].setText(f"&Redo {text}" if text else "&Redo")
+        self._actions["Redo"].setText(f"&Redo {text.replace('&', '&&')}" if text else "&Redo")
 
     def _fill_recent_menu(self) -> None:
         menu = self._recent_menu

@@ -488,3 +488,27 @@ def test_recent_folders_are_offered_and_missing_ones_pruned(
     qtbot.waitUntil(lambda: len(shown_ids(window)) == 5)
     shutil.rmtree(gone)
     assert Settings().recent_folders() == [varied_folder.resolve()]
+
+
+# -- the folder changing underneath ------------------------------------------------------------
+
+
+def test_current_article_deleted_on_disk_says_so_in_the_pane(
+    qtbot, seeds_window: MainWindow
+) -> None:
+    select(qtbot, seeds_window, SEED_FULL)
+    wait_for_detail(qtbot, seeds_window, SEED_FULL_TITLE)
+    (seeds_window.library().folder() / SEED_FULL).unlink()
+    qtbot.waitUntil(lambda: shown_ids(seeds_window) == [SEED_BODY_ONLY], timeout=10_000)
+    message = seeds_window.findChild(QLabel, "detailMessage")
+    qtbot.waitUntil(lambda: message.isVisible() and "deleted" in message.text())
+    assert seeds_window.detail_pane().current_id() == SEED_FULL
+    assert not seeds_window.action("TogglePublished").isEnabled()
+
+
+def test_folder_removed_empties_the_list_and_says_so(qtbot, seeds_window: MainWindow) -> None:
+    folder = seeds_window.library().folder()
+    shutil.rmtree(folder)
+    qtbot.waitUntil(lambda: shown_ids(seeds_window) == [], timeout=10_000)
+    qtbot.waitUntil(lambda: "missing" in seeds_window.message_bar().text())
+    assert "missing" in seeds_window.article_view().placeholder_text()
