@@ -810,7 +810,7 @@ class DetailPane(QWidget):
         bar = self._scroll.verticalScrollBar()
         bar.setValue(value)
         if value:  # the new content may not be laid out yet
-            QTimer.singleShot(0, lambda: bar.setValue(value))
+            QTimer.singleShot(0, bar, lambda: bar.setValue(value))  # dropped if bar is gone
 
     # -- slots -----------------------------------------------------------------------------
 
