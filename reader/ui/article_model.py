@@ -122,7 +122,8 @@ def describe_age(when: datetime, now: datetime) -> str:
 
 def _short_date(when: datetime) -> str:
     local = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
-    return QLocale().toString(local.date(), QLocale.FormatType.ShortFormat)
+    # "26 Jul 2023": the locale's month name, unambiguous unlike 07/26 vs 26/07.
+    return QLocale().toString(local.date(), "d MMM yyyy")
 
 
 def exact_local_time(when: datetime) -> str:
