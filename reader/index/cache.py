@@ -1,0 +1,367 @@
+"""The index cache: summaries of a folder's articles kept between runs, in SQLite.
+
+The folder is the truth and this file is disposable.  Every row carries the stamp (size,
+mtime_ns, inode) of the file it was read from; a row whose stamp differs from the file's is
+simply not used.  A missing, corrupt, locked or old-format cache is rebuilt (or, if the
+disk refuses, replaced by an in-memory one) without a word to the user: the only cost of a
+bad cache is a slower start.
+
+Summaries are stored as compact positional JSON arrays (see :func:`summary_to_json`):
+decoding 10,000 of them is most of a warm start, and ``json.loads`` of a short array plus
+one constructor call is the cheapest faithful form we found.  Bodies live in their own
+table, casefolded, so that searching them is one SQL ``instr`` scan that runs without the
+GIL, and so that a warm start never pages through body text it does not need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reader import paths
+from reader.domain.article import ArticleSummary, Problem, Severity
+
+from .scan import FileStamp
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+"""Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
+
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long to wait for another reader process (the window beside a ``reader list``)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bodies (
+    id TEXT PRIMARY KEY,
+    body_fold TEXT NOT NULL
+);
+"""
+
+
+# -- summaries as JSON -------------------------------------------------------------------
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def summary_to_json(summary: ArticleSummary) -> str:
+    """One summary as a compact JSON array (the id is the row key, not repeated here).
+
+    ASCII-only on purpose: ids and titles derived from undecodable file names carry lone
+    surrogates, which JSON can escape but SQLite's UTF-8 text cannot hold.
+    """
+    published_at = summary.published_at
+    return json.dumps(
+        [
+            summary.title,
+            summary.excerpt,
+            None if published_at is None else published_at.isoformat(),
+            summary.published_at_text,
+            summary.source,
+            summary.source_domain,
+            summary.url,
+            summary.web_url,
+            summary.amp_url,
+            summary.cdn_amp_url,
+            summary.category,
+            summary.type,
+            summary.quality,
+            summary.heat,
+            summary.published,
+            summary.topics,
+            summary.has_front_matter,
+            [[p.message, p.severity.value, p.line, p.column] for p in summary.problems],
+        ],
+        separators=(",", ":"),
+    )
+
+
+def summary_from_json(article_id: str, text: str) -> ArticleSummary:
+    """The summary :func:`summary_to_json` wrote; raises ValueError/TypeError if garbled."""
+    (
+        title, excerpt, published_at, published_at_text, source, source_domain, url,
+        web_url, amp_url, cdn_amp_url, category, kind, quality, heat, published, topics,
+        has_front_matter, problems,
+    ) = json.loads(text)
+    return ArticleSummary(
+        article_id,
+        title,
+        excerpt,
+        None if published_at is None else datetime.fromisoformat(published_at),
+        published_at_text,
+        source,
+        source_domain,
+        url,
+        web_url,
+        amp_url,
+        cdn_amp_url,
+        category,
+        kind,
+        quality,
+        heat,
+        published,
+        tuple(topics),
+        has_front_matter,
+        tuple(Problem(m, _SEVERITIES[s], line, column) for m, s, line, column in problems)
+        if problems
+        else (),
+    )
+
+
+# -- the cache ---------------------------------------------------------------------------
+
+
+def cache_path(root: Path) -> Path:
+    """Where the index of ``root`` lives: one file per folder, named by its resolved path."""
+    digest = hashlib.sha256(os.fsencode(Path(root).resolve())).hexdigest()[:24]
+    return paths.cache_dir() / "index" / f"{digest}.sqlite3"
+
+
+class IndexCache:
+    """The cached summaries of one folder; see the module docstring.
+
+    Safe to share between threads: one connection, used under a lock (SQLite releases the
+    GIL while it works, so a body search on a worker thread does not hold up Python code
+    elsewhere).  Every method swallows SQLite failures after logging them: a cache that
+    breaks mid-run is rebuilt once, and after that the run simply goes without.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._connection = connection
+        self._path = path
+        self._lock = threading.Lock()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None when the cache lives in memory for this run only."""
+        return self._path
+
+    @classmethod
+    def open(cls, root: Path) -> IndexCache:
+        """The cache of ``root``; never raises (see the class docstring)."""
+        path = cache_path(root)
+        try:
+            return cls(_connect(path), path)
+        except (sqlite3.Error, OSError) as exc:
+            if _is_busy(exc):
+                log.warning("index cache %s is busy; using a temporary one: %s", path, exc)
+                return cls.in_memory()
+            log.info("index cache %s unusable (%s); rebuilding it", path, exc)
+        _delete_database(path)
+        try:
+            return cls(_connect(path), path)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cannot create index cache %s (%s); using a temporary one", path, exc)
+            return cls.in_memory()
+
+    @classmethod
+    def in_memory(cls) -> IndexCache:
+        """A cache that lasts as long as this object (used when the disk says no)."""
+        return cls(_connect(None), None)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def lookup(
+        self, stamps: dict[str, FileStamp]
+    ) -> tuple[dict[str, ArticleSummary], list[str]]:
+        """Valid cached summaries for ``stamps``, and the ids that must be parsed."""
+        rows = self._query("SELECT id, size, mtime_ns, inode, summary FROM articles")
+        if rows is None:
+            return {}, list(stamps)
+        found: dict[str, ArticleSummary] = {}
+        for article_id, size, mtime_ns, inode, text in rows:
+            stamp = stamps.get(article_id)
+            if (
+                stamp is None
+                or stamp.size != size
+                or stamp.mtime_ns != mtime_ns
+                or stamp.inode != inode
+            ):
+                continue
+            try:
+                found[article_id] = summary_from_json(article_id, text)
+            except (ValueError, TypeError, KeyError):
+                continue  # a garbled row: parse the file again
+        missing = [article_id for article_id in stamps if article_id not in found]
+        return found, missing
+
+    def search_bodies(self, text: str, ids: Iterable[str] | None = None) -> set[str]:
+        """Ids whose body contains ``text``, ignoring case (Unicode casefolding)."""
+        needle = text.casefold()
+        if not needle:
+            matches = {row[0] for row in self._query("SELECT id FROM bodies") or ()}
+        else:
+            rows = self._query("SELECT id FROM bodies WHERE instr(body_fold, ?) > 0", (needle,))
+            matches = {row[0] for row in rows or ()}
+        if ids is not None:
+            matches.intersection_update(ids)
+        return matches
+
+    def ids(self) -> set[str]:
+        """Every id with a row (valid or not)."""
+        return {row[0] for row in self._query("SELECT id FROM articles") or ()}
+
+    # -- writing -------------------------------------------------------------------------
+
+    def store(self, entries: Iterable[tuple[ArticleSummary, FileStamp, str]]) -> None:
+        """Remember summaries with the stamps they were read at, and their bodies.
+
+        The body is casefolded here (folding is idempotent), so callers may pass either
+        the body as read or the loader's already-folded one.
+        """
+        self.store_encoded(
+            (summary.id, stamp, summary_to_json(summary), body.casefold())
+            for summary, stamp, body in entries
+        )
+
+    def store_encoded(self, rows: Iterable[tuple[str, FileStamp, str, str]]) -> None:
+        """:meth:`store` for rows whose summary is already JSON (the loader's workers
+        encode in parallel).
+
+        Rows for files that could not be read (a negative stamp) and ids that SQLite text
+        cannot hold (undecodable file names) are skipped: those files are simply parsed
+        again next time.
+        """
+        article_rows: list[tuple[str, int, int, int, str]] = []
+        body_rows: list[tuple[str, str]] = []
+        for article_id, stamp, summary_json, body_fold in rows:
+            if stamp.size < 0 or not _storable(article_id):
+                continue
+            article_rows.append(
+                (article_id, stamp.size, stamp.mtime_ns, stamp.inode, summary_json)
+            )
+            body_rows.append((article_id, body_fold))
+        if not article_rows:
+            return
+        self._write(
+            (
+                "INSERT OR REPLACE INTO articles (id, size, mtime_ns, inode, summary) "
+                "VALUES (?, ?, ?, ?, ?)",
+                article_rows,
+            ),
+            ("INSERT OR REPLACE INTO bodies (id, body_fold) VALUES (?, ?)", body_rows),
+        )
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop the rows of files that are gone."""
+        rows = [(article_id,) for article_id in ids if _storable(article_id)]
+        if rows:
+            self._write(
+                ("DELETE FROM articles WHERE id = ?", rows),
+                ("DELETE FROM bodies WHERE id = ?", rows),
+            )
+
+    def prune(self, keep_ids: Iterable[str]) -> None:
+        """Drop every row whose id is not in ``keep_ids`` (files deleted since last time)."""
+        keep = set(keep_ids)
+        stale = [article_id for article_id in self.ids() if article_id not in keep]
+        if stale:
+            log.debug("pruning %d stale index rows", len(stale))
+            self.forget(stale)
+
+    def close(self) -> None:
+        """Close the connection; later calls on this object do nothing useful but are safe."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]] | None:
+        with self._lock:
+            try:
+                return self._connection.execute(sql, parameters).fetchall()
+            except sqlite3.Error as exc:
+                self._recover(exc)
+                return None
+
+    def _write(self, *statements: tuple[str, list[tuple[Any, ...]]]) -> None:
+        with self._lock:
+            try:
+                with self._connection:
+                    for sql, rows in statements:
+                        self._connection.executemany(sql, rows)
+            except sqlite3.Error as exc:
+                self._recover(exc)
+
+    def _recover(self, exc: sqlite3.Error) -> None:
+        """After a failure mid-run: start over with an empty cache (caller holds the lock)."""
+        if _is_busy(exc) or isinstance(exc, sqlite3.ProgrammingError):
+            log.warning("index cache write skipped: %s", exc)
+            return
+        log.warning("index cache %s failed (%s); starting it afresh", self._path, exc)
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+        if self._path is not None:
+            _delete_database(self._path)
+            try:
+                self._connection = _connect(self._path)
+                return
+            except (sqlite3.Error, OSError) as second:
+                log.warning("cannot recreate index cache (%s); using a temporary one", second)
+                self._path = None
+        self._connection = _connect(None)
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    """An open, checked, current-schema connection; raises if the file is unusable."""
+    if path is None:
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+        )
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if path is not None:
+            connection.execute("PRAGMA journal_mode=WAL")
+            # No fsync at all: the cache is disposable, a crash that damages it only costs
+            # a rebuild, and a cold start writes tens of megabytes of body text.
+            connection.execute("PRAGMA synchronous=OFF")
+        if version != SCHEMA_VERSION:
+            with connection:
+                connection.execute("DROP TABLE IF EXISTS articles")
+                connection.execute("DROP TABLE IF EXISTS bodies")
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # A cheap read of both tables proves the file is a database of the right shape.
+        connection.execute("SELECT id, size, mtime_ns, inode, summary FROM articles LIMIT 1")
+        connection.execute("SELECT id, body_fold FROM bodies LIMIT 1")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _delete_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+def _storable(article_id: str) -> bool:
+    try:
+        article_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
