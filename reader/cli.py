@@ -1,0 +1,810 @@
+"""The ``reader`` command: the desktop window, or the same core without one.
+
+``reader [FOLDER]`` opens the window (imported lazily, so the command line never pays for
+Qt).  ``list``, ``show``, ``publish``, ``unpublish`` and ``check`` work on a folder from a
+shell.  Exit codes: 0 success; 1 a problem was found or a write failed (one line per
+failure on stderr); 2 bad arguments or an unknown id, with nothing changed.  Every message
+is one line; no traceback reaches the user.
+
+Anything printed that came from a file (ids, titles, messages) goes through
+:func:`printable`: a file name holding a newline or a terminal escape sequence must not be
+able to forge output lines or reprogram the editor's terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import logging.handlers
+import math
+import os
+import posixpath
+import re
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from reader import __version__, paths
+from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
+from reader.index.cache import IndexCache
+from reader.index.loader import LoadResult, load_folder
+from reader.index.scan import scan_folder_report
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("list", "show", "publish", "unpublish", "check")
+STATES = ("all", "published", "unpublished", "error")
+SORTS = ("date", "title", "source", "quality", "heat")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+LOG_FILE_BYTES = 1_000_000
+LOG_FILE_BACKUPS = 3
+
+
+class UsageError(Exception):
+    """Bad arguments or an unknown id: one line on stderr, exit 2, nothing changed."""
+
+
+class FolderUnreadableError(Exception):
+    """The folder exists but cannot be listed: one line on stderr, exit 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_unencodable_output()
+    handlers: list[logging.Handler] = []
+    previous_level = logging.getLogger().level
+    try:
+        options = _parse_arguments(arguments)
+        if options.verbose:
+            handlers = _start_verbose_logging()
+        return _dispatch(options)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except FolderUnreadableError as exc:
+        _error(str(exc))
+        return EXIT_PROBLEM
+    except SystemExit as exc:  # --help and --version end through argparse's exit()
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except BrokenPipeError:
+        # The reader of our output went away (``reader list | head``): stop quietly, and
+        # keep Python from complaining again when it flushes stdout at exit.
+        _detach_stdout()
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for handler in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+        logging.getLogger().setLevel(previous_level)
+
+
+def bundled_seeds() -> Path:
+    """The sample folder shipped with reader (``seeds/`` beside the package in a checkout)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "seeds", package / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "seeds"
+
+
+# -- arguments ---------------------------------------------------------------------------
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a mistake is a :class:`UsageError` (one line, exit 2), not an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _parse_arguments(arguments: list[str]) -> argparse.Namespace:
+    if _command_of(arguments) is not None:
+        return _command_parser().parse_args(arguments)
+    positional = [argument for argument in arguments if not argument.startswith("-")]
+    if len(positional) > 1 and "--" not in arguments:
+        raise UsageError(
+            f"unknown command {printable(positional[0])!r}: choose from {', '.join(COMMANDS)} "
+            "(see 'reader --help')"
+        )
+    return _window_parser().parse_args(arguments)
+
+
+def _command_of(arguments: list[str]) -> str | None:
+    """The subcommand named by the first positional argument, if it names one."""
+    for argument in arguments:
+        if argument == "--":
+            return None
+        if argument.startswith("-"):
+            continue
+        return argument if argument in COMMANDS else None
+    return None
+
+
+def _common_options(*, in_command: bool = False) -> argparse.ArgumentParser:
+    """``--verbose``, accepted before and after the command name.
+
+    Inside a command its default is "not given", so that ``reader -v list`` keeps the
+    value set before the command (argparse would otherwise reset it to False).
+    """
+    common = _ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true",
+        default=argparse.SUPPRESS if in_command else False,
+        help="log what reader does to stderr and to reader.log in the state folder",
+    )
+    return common
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog="reader",
+        parents=[_common_options()],
+        usage="reader [-v] [FOLDER]\n       reader {list,show,publish,unpublish,check} ...",
+        description=(
+            "Browse a folder of news articles and mark them published. With a FOLDER (or "
+            "none: the last folder opened, else the bundled samples) this opens the window; "
+            "the commands below work from a shell."
+        ),
+        epilog=(
+            "commands (see 'reader COMMAND --help'):\n"
+            "  list FOLDER        the articles as a table or JSON Lines\n"
+            "  show FOLDER ID     one article in full\n"
+            "  publish FOLDER ID...    set published: true\n"
+            "  unpublish FOLDER ID...  set published: false\n"
+            "  check FOLDER       every problem in the folder\n\n"
+            "exit codes: 0 success, 1 a problem was found or a write failed, "
+            "2 bad arguments or an unknown id"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("folder", nargs="?", metavar="FOLDER", help="the folder to open")
+    parser.set_defaults(command=None)
+    return parser
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    common = _common_options(in_command=True)
+    parser = _ArgumentParser(prog="reader", parents=[_common_options()])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    listing = commands.add_parser(
+        "list", parents=[common], help="list the articles",
+        description="List the articles of FOLDER: an aligned table, or JSON Lines.",
+    )
+    listing.add_argument("folder", metavar="FOLDER")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--state", choices=STATES, default="all", help="which articles")
+    listing.add_argument(
+        "--sort", choices=SORTS, default="date",
+        help="order: date (newest first, undated last), title, source, quality or heat "
+        "(highest first)",
+    )
+    listing.add_argument(
+        "--search", metavar="TEXT",
+        help="only articles whose title, excerpt, source, topics or body contain TEXT "
+        "(ignoring case)",
+    )
+
+    show = commands.add_parser(
+        "show", parents=[common], help="show one article in full",
+        description="Show every field of one article, its body, images and related coverage.",
+    )
+    show.add_argument("folder", metavar="FOLDER")
+    show.add_argument("id", metavar="ID", help="the article's path relative to FOLDER")
+    show.add_argument("--json", action="store_true", help="the article as one JSON object")
+
+    for name, verb in (("publish", "true"), ("unpublish", "false")):
+        command = commands.add_parser(
+            name, parents=[common], help=f"set published: {verb}",
+            description=(
+                f"Set published: {verb} in each article, changing nothing else in the file. "
+                "Every ID is checked before anything is written."
+            ),
+        )
+        command.add_argument("folder", metavar="FOLDER")
+        command.add_argument("ids", metavar="ID", nargs="+", help="article paths under FOLDER")
+
+    check = commands.add_parser(
+        "check", parents=[common], help="report every problem",
+        description=(
+            "Report every problem in FOLDER, one 'path:line: message' line each; "
+            "exit 1 if there is any."
+        ),
+    )
+    check.add_argument("folder", metavar="FOLDER")
+    return parser
+
+
+def _dispatch(options: argparse.Namespace) -> int:
+    if options.command is None:
+        return _open_window(_folder_argument(options.folder) if options.folder else None)
+    folder = _folder_argument(options.folder)
+    if options.command == "list":
+        return list_command(folder, as_json=options.json, state=options.state,
+                            sort=options.sort, search=options.search)
+    if options.command == "show":
+        return show_command(folder, options.id, as_json=options.json)
+    if options.command in ("publish", "unpublish"):
+        return publish_command(folder, options.ids, value=options.command == "publish")
+    return check_command(folder)
+
+
+def _folder_argument(text: str) -> Path:
+    folder = Path(text).expanduser()
+    if not folder.exists():
+        raise UsageError(f"folder {printable(text)} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"{printable(text)} is not a folder")
+    return folder
+
+
+# -- the window --------------------------------------------------------------------------
+
+
+def _open_window(folder: Path | None) -> int:
+    try:
+        from reader import app
+    except ImportError as exc:
+        _error(
+            f"the desktop window cannot start ({exc}); the command line still works, "
+            "e.g. 'reader list FOLDER'"
+        )
+        return EXIT_PROBLEM
+    return app.run(folder)
+
+
+# -- list --------------------------------------------------------------------------------
+
+
+def list_command(
+    folder: Path, *, as_json: bool = False, state: str = "all", sort: str = "date",
+    search: str | None = None,
+) -> int:
+    """``reader list``: the folder's articles, filtered, sorted, as a table or JSON Lines."""
+    cache = IndexCache.open(folder)
+    try:
+        result = _load(folder, cache)
+        articles = [a for a in result.articles.values() if _in_state(a, state)]
+        if search:
+            articles = _search(articles, search, cache)
+    finally:
+        cache.close()
+    articles.sort(key=_SORT_KEYS[sort])
+    for directory in result.unreadable_dirs:
+        _error(f"cannot read the folder {printable(directory)}/: check its permissions")
+    out = sys.stdout
+    if as_json:
+        out.write("".join(json.dumps(list_record(a), ensure_ascii=False) + "\n"
+                          for a in articles))
+    else:
+        _write_table(out, articles)
+    out.flush()
+    return EXIT_OK
+
+
+def list_record(article: ArticleSummary) -> dict[str, Any]:
+    """One article as ``reader list --json`` prints it."""
+    error = article.error
+    return {
+        "id": article.id,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "published_at": _iso(article.published_at),
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "quality": _finite(article.quality),
+        "heat": _finite(article.heat),
+        "topics": list(article.topics),
+        "error": None if error is None else error.message,
+        "warnings": [warning.message for warning in article.warnings],
+    }
+
+
+def _in_state(article: ArticleSummary, state: str) -> bool:
+    if state == "all":
+        return True
+    if state == "error":
+        return article.is_error
+    if article.is_error:
+        return False
+    return article.published == (state == "published")
+
+
+def _search(
+    articles: list[ArticleSummary], text: str, cache: IndexCache
+) -> list[ArticleSummary]:
+    """Articles whose fields or body contain ``text``, compared casefolded."""
+    needle = text.casefold()
+    in_body = cache.search_bodies(text)
+    return [a for a in articles if a.id in in_body or needle in _search_text(a)]
+
+
+def _search_text(article: ArticleSummary) -> str:
+    return "\n".join(
+        (article.title, article.excerpt, article.source, *article.topics)
+    ).casefold()
+
+
+def _date_key(article: ArticleSummary) -> tuple[Any, ...]:
+    when = article.published_at
+    if when is None:
+        return (1, 0.0, article.id)
+    return (0, -when.timestamp(), article.id)
+
+
+def _text_key(
+    field: Callable[[ArticleSummary], str],
+) -> Callable[[ArticleSummary], tuple[Any, ...]]:
+    def key(article: ArticleSummary) -> tuple[Any, ...]:
+        value = field(article).casefold()
+        return (value == "", value, article.id)
+
+    return key
+
+
+def _number_key(
+    field: Callable[[ArticleSummary], float | None],
+) -> Callable[[ArticleSummary], tuple[Any, ...]]:
+    def key(article: ArticleSummary) -> tuple[Any, ...]:
+        value = _finite(field(article))
+        return (value is None, -(value or 0), article.id)
+
+    return key
+
+
+_SORT_KEYS: dict[str, Callable[[ArticleSummary], tuple[Any, ...]]] = {
+    "date": _date_key,
+    "title": _text_key(lambda a: a.title),
+    "source": _text_key(lambda a: a.source),
+    "quality": _number_key(lambda a: a.quality),
+    "heat": _number_key(lambda a: a.heat),
+}
+
+
+def _write_table(out: TextIO, articles: list[ArticleSummary]) -> None:
+    """An aligned table sized to the terminal; the id comes last and is never cut."""
+    width = shutil.get_terminal_size((120, 24)).columns
+    rows = [
+        (
+            "error" if a.is_error else ("yes" if a.published else "no"),
+            _day(a),
+            printable(a.source),
+            _number(a.quality),
+            _number(a.heat),
+            printable(a.title if a.error is None else f"{a.title} [{a.error.message}]"),
+            printable(a.id),
+        )
+        for a in articles
+    ]
+    header = ("PUB", "DATE", "SOURCE", "QUALITY", "HEAT", "TITLE", "ID")
+    limits = (5, 10, 24, 7, 6, None, None)
+    widths = [
+        min(limit or 10**6, max([display_width(header[i])] + [display_width(r[i]) for r in rows]))
+        for i, limit in enumerate(limits)
+    ]
+    fixed = sum(widths[:5]) + sum(widths[6:]) + 2 * (len(widths) - 1)
+    widths[5] = max(20, min(widths[5], width - fixed))
+    right_aligned = {3, 4}
+    lines = []
+    for row in (header, *rows):
+        cells = [
+            fit(cell, widths[i], right=i in right_aligned) if i < 6 else cell
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip() + "\n")
+    out.write("".join(lines))
+
+
+def _day(article: ArticleSummary) -> str:
+    if article.published_at is not None:
+        return article.published_at.strftime("%Y-%m-%d")
+    return ""
+
+
+def _number(value: float | None) -> str:
+    value = _finite(value)
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+# -- show --------------------------------------------------------------------------------
+
+
+def show_command(folder: Path, article_id: str, *, as_json: bool = False) -> int:
+    """``reader show``: one article in full."""
+    from reader.domain.parse import load_detail
+
+    (resolved,) = resolve_ids(folder, [article_id])
+    detail = load_detail(folder, resolved)
+    out = sys.stdout
+    if as_json:
+        out.write(json.dumps(detail_record(detail, folder), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(_detail_text(detail, folder))
+    out.flush()
+    return EXIT_OK
+
+
+def detail_record(detail: ArticleDetail, folder: Path) -> dict[str, Any]:
+    """One article in full, JSON-ready; ``secured`` is only ``true``/``false``."""
+    summary = detail.summary
+    record = list_record(summary)
+    record.update(
+        {
+            "path": os.fspath(folder / summary.id),
+            "published_at_text": summary.published_at_text,
+            "source_domain": summary.source_domain,
+            "web_url": summary.web_url,
+            "amp_url": summary.amp_url,
+            "cdn_amp_url": summary.cdn_amp_url,
+            "category": summary.category,
+            "type": summary.type,
+            "has_front_matter": summary.has_front_matter,
+            "problems": [_problem_record(p) for p in summary.problems],
+            "images": [_image_record(image) for image in detail.images],
+            "related": [
+                {
+                    "title": item.title,
+                    "excerpt": item.excerpt,
+                    "published_at": _iso(item.published_at),
+                    "url": item.url,
+                    "type": item.type,
+                    "source": item.provider.name,
+                    "source_domain": item.provider.domain,
+                    "quality": _finite(item.quality),
+                    "images": [_image_record(image) for image in item.images],
+                }
+                for item in detail.related
+            ],
+            "other_fields": {key: json_safe(value) for key, value in detail.other_fields.items()},
+            "secured": detail.has_secured,
+            "body": detail.body,
+        }
+    )
+    return record
+
+
+def _problem_record(problem: Problem) -> dict[str, Any]:
+    return {
+        "message": problem.message,
+        "severity": problem.severity.value,
+        "line": problem.line,
+        "column": problem.column,
+    }
+
+
+def _image_record(image: Any) -> dict[str, Any]:
+    return {
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+        "is_cached": image.is_cached,
+    }
+
+
+def _detail_text(detail: ArticleDetail, folder: Path) -> str:
+    summary = detail.summary
+    lines: list[str] = []
+
+    def field(name: str, value: object) -> None:
+        if value not in (None, "", (), []):
+            lines.append(f"{name}: {printable(str(value))}")
+
+    field("id", summary.id)
+    field("path", os.fspath(folder / summary.id))
+    field("title", summary.title)
+    if summary.is_error:
+        field("state", "error")
+    else:
+        field("state", "published" if summary.published else "not published")
+    field("date", _iso(summary.published_at) or summary.published_at_text)
+    source = summary.source
+    if summary.source_domain:
+        source = f"{source} ({summary.source_domain})" if source else summary.source_domain
+    field("source", source)
+    field("category", summary.category)
+    field("type", summary.type)
+    field("quality", _number(summary.quality))
+    field("heat", _number(summary.heat))
+    field("topics", ", ".join(summary.topics))
+    field("original url", summary.url)
+    field("web url", summary.web_url)
+    field("amp url", summary.amp_url)
+    field("cdn amp url", summary.cdn_amp_url)
+    field("excerpt", summary.excerpt)
+    if detail.has_secured:
+        lines.append("secured: present")
+    for problem in summary.problems:
+        location = f"line {problem.line}: " if problem.line is not None else ""
+        lines.append(f"{problem.severity.value}: {location}{printable(problem.message)}")
+    if detail.images:
+        lines.append("images:")
+        for image in detail.images:
+            size = f" ({image.width}x{image.height})" if image.width and image.height else ""
+            lines.append(f"  - {printable(image.url)}{size}")
+    if detail.related:
+        lines.append("related:")
+        for item in detail.related:
+            facts = ", ".join(
+                part for part in (item.provider.name, _iso(item.published_at) or "") if part
+            )
+            suffix = f" ({printable(facts)})" if facts else ""
+            lines.append(f"  - {printable(item.title)}{suffix}")
+            if item.url:
+                lines.append(f"    {printable(item.url)}")
+            if item.excerpt:
+                lines.append(f"    {printable(item.excerpt)}")
+    if detail.other_fields:
+        lines.append("other fields:")
+        for key, value in detail.other_fields.items():
+            shown = json.dumps(json_safe(value), ensure_ascii=False)
+            lines.append(f"  {printable(key)}: {printable(shown)}")
+    lines.append("")
+    if detail.body.strip():
+        lines.append(printable(detail.body, keep_newlines=True).rstrip("\n"))
+    else:
+        lines.append("(no body)")
+    return "\n".join(lines) + "\n"
+
+
+def json_safe(value: Any) -> Any:
+    """A front-matter value as JSON can hold it (dates as ISO text, odd types as text)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return _finite(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
+
+
+# -- publish / unpublish -----------------------------------------------------------------
+
+
+def publish_command(folder: Path, ids: list[str], *, value: bool) -> int:
+    """``reader publish``/``unpublish``: every id checked first, then each file written."""
+    from reader.domain.publish import PublishError, set_published
+
+    resolved = list(dict.fromkeys(resolve_ids(folder, ids)))
+    verb = "publish" if value else "unpublish"
+    failures = 0
+    for article_id in resolved:
+        try:
+            outcome = set_published(folder / article_id, value, display_name=article_id)
+        except PublishError as exc:
+            failures += 1
+            _error(f"cannot {verb} {printable(article_id)}: {printable(exc.message)}")
+            continue
+        except OSError as exc:
+            failures += 1
+            _error(f"cannot {verb} {printable(article_id)}: {printable(exc.strerror or str(exc))}")
+            continue
+        state = "published" if value else "unpublished"
+        done = state if outcome.changed else f"already {state}"
+        sys.stdout.write(f"{printable(article_id)}: {done}\n")
+    sys.stdout.flush()
+    return EXIT_PROBLEM if failures else EXIT_OK
+
+
+def resolve_ids(folder: Path, ids: Iterable[str]) -> list[str]:
+    """Article ids for what the user typed, or :class:`UsageError` naming the unknown ones.
+
+    An id is the path relative to FOLDER; ``./a.txt``, ``sub\\a.txt`` on Windows, and a
+    path to the file itself (absolute or from the current folder) are accepted too.
+    """
+    known = scan_folder_report(folder).files
+    resolved: list[str] = []
+    unknown: list[str] = []
+    for typed in ids:
+        article_id = _normalise_id(folder, typed, known)
+        if article_id is None:
+            unknown.append(typed)
+        else:
+            resolved.append(article_id)
+    if unknown:
+        names = ", ".join(repr(printable(name)) for name in unknown)
+        noun = "article" if len(unknown) == 1 else "articles"
+        raise UsageError(f"no {noun} {names} in {printable(os.fspath(folder))}")
+    return resolved
+
+
+def _normalise_id(folder: Path, typed: str, known: dict[str, Any]) -> str | None:
+    if typed in known:
+        return typed
+    candidate = typed.replace(os.sep, "/") if os.sep != "/" else typed
+    candidate = posixpath.normpath(candidate)
+    if candidate in known:
+        return candidate
+    try:
+        relative = Path(typed).resolve().relative_to(folder.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+    return relative if relative in known else None
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def check_command(folder: Path) -> int:
+    """``reader check``: every problem, ``path:line: severity: message``; exit 1 if any."""
+    from reader.domain.parse import load_detail
+
+    report = scan_folder_report(folder)
+    lines: list[str] = []
+    errors = warnings = 0
+    for directory in sorted(report.unreadable_dirs):
+        errors += 1
+        lines.append(
+            f"{printable(directory)}/: error: cannot read this folder: check its permissions\n"
+        )
+    for article_id in sorted(report.files):
+        for problem in load_detail(folder, article_id).summary.problems:
+            if problem.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+            location = problem.location(printable(article_id))
+            lines.append(
+                f"{location} {problem.severity.value}: {printable(problem.message)}\n"
+            )
+    sys.stdout.write("".join(lines))
+    sys.stdout.flush()
+    files = len(report.files)
+    if errors or warnings:
+        _error(f"{errors} errors and {warnings} warnings in {files} files", prefix=False)
+        return EXIT_PROBLEM
+    _error(f"no problems in {files} files", prefix=False)
+    return EXIT_OK
+
+
+# -- shared helpers ----------------------------------------------------------------------
+
+
+def _load(folder: Path, cache: IndexCache) -> LoadResult:
+    try:
+        return load_folder(folder, cache=cache)
+    except OSError as exc:
+        raise FolderUnreadableError(
+            f"cannot read the folder {printable(os.fspath(folder))}: "
+            f"{exc.strerror or exc} (check its permissions)"
+        ) from None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return value if math.isfinite(value) else None
+
+
+_UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_UNSAFE_EXCEPT_LAYOUT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control, bidi-override and invisible characters shown as escapes.
+
+    ``keep_newlines`` leaves line breaks and tabs alone (for a body printed as text).
+    """
+    pattern = _UNSAFE_EXCEPT_LAYOUT if keep_newlines else _UNSAFE_CHARACTERS
+    return pattern.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    named = _NAMED_ESCAPES.get(character)
+    if named is not None:
+        return named
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide East Asian characters 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    return sum(_character_width(character) for character in text)
+
+
+def _character_width(character: str) -> int:
+    if unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` terminal columns."""
+    used = display_width(text)
+    if used > width:
+        kept: list[str] = []
+        used = 0
+        for character in text:
+            step = _character_width(character)
+            if used + step > width - 1:
+                break
+            kept.append(character)
+            used += step
+        text = "".join(kept) + "…"
+        used += 1
+    padding = " " * max(0, width - used)
+    return padding + text if right else text + padding
+
+
+def _error(message: str, *, prefix: bool = True) -> None:
+    sys.stderr.write(("reader: " if prefix else "") + message + "\n")
+    sys.stderr.flush()
+
+
+def _tolerate_unencodable_output() -> None:
+    """Never die on a character the terminal's encoding lacks: escape it instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _detach_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _start_verbose_logging() -> list[logging.Handler]:
+    """``--verbose``: everything to stderr, and to a rotating file in the state folder."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = []
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(formatter)
+    handlers.append(console)
+    log_path = paths.state_dir() / "reader.log"
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+        )
+    except OSError as exc:
+        _error(f"cannot write the log file {log_path}: {exc.strerror or exc}; using stderr only")
+    else:
+        file_handler.setFormatter(formatter)
+        handlers.append(file_handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    log.debug("reader %s, Python %s", __version__, sys.version.split()[0])
+    return handlers
