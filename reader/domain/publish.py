@@ -46,12 +46,12 @@ except AttributeError:  # pragma: no cover - libyaml is in every PyYAML wheel we
 TEMP_MARKER = ".reader-tmp-"
 """Marks reader's temp files: ``.{name}.{pid}.reader-tmp-{random}`` beside the article."""
 
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 10
 """How many times a write is re-based on content another program changed under it."""
 
-SETTLE_SECONDS = 0.01
-"""Pause before re-reading a file another program is writing, so a half-written file is
-not mistaken for its new content."""
+SETTLE_SECONDS = 0.002
+"""Pause between reads of a file another program is rewriting in place, so a half-written
+file is not mistaken for its new content."""
 
 STALE_TEMP_SECONDS = 3600
 """A temp file this old is a leftover even if its pid now belongs to a live process."""
@@ -327,7 +327,7 @@ def _set_published(path: Path, value: bool) -> PublishResult:
     # Write where the file really lives, so a symlinked article stays a symlink.
     target = Path(os.path.realpath(path))
     data, info = _read(target)
-    for attempt in range(MAX_ATTEMPTS):
+    for _attempt in range(MAX_ATTEMPTS):
         new = edit_published(data, value)
         if new == data:
             return PublishResult(path, value, False, _stamp(info))
@@ -339,11 +339,14 @@ def _set_published(path: Path, value: bool) -> PublishResult:
         finally:
             _remove_quietly(temp)
         if swap is _Swap.WRITTEN:
-            _fsync_folder(target.parent)
             return PublishResult(path, value, True, _confirm(target, new, value))
-        # Another program changed the file since it was read: start again from its content,
-        # waiting until it holds still so a half-written file is never taken as the truth.
-        data, info = _read_settled(target, SETTLE_SECONDS * (attempt + 1))
+        # Another program changed the file since it was read: start again from its content.
+        # A save by rename is complete the moment it is visible; a file rewritten in place
+        # (same inode) may be half-written, so it must hold still before it is trusted.
+        previous_inode = info.st_ino
+        data, info = _read(target)
+        if info.st_ino == previous_inode:
+            data, info = _read_settled(target, SETTLE_SECONDS)
     raise _refusal("another program kept changing the file while reader was writing it; try again")
 
 
@@ -351,7 +354,8 @@ def _swap_in(temp: Path, target: Path, based_on: bytes, temp_info: os.stat_resul
     """Put ``temp`` in place of ``target`` if the target still holds ``based_on``.
 
     Everything slow (editing, writing, fsync) happened before; from the last check to the
-    swap there are only two system calls.
+    swap there are only two system calls, and where the system can swap atomically, what
+    the swap displaced is checked too, so a save that slipped in between is given back.
     """
     current, info = _read(target)
     if current != based_on:
@@ -363,14 +367,23 @@ def _swap_in(temp: Path, target: Path, based_on: bytes, temp_info: os.stat_resul
         exchanged = _exchange(temp, target)
         if not exchanged:
             os.replace(temp, target)
+            _fsync_folder(target.parent)
             return _Swap.WRITTEN
         displaced = os.lstat(temp)
     except OSError as exc:
         raise _os_refusal(exc, "replace") from None
     if _stamp(displaced) == checked:
-        return _Swap.WRITTEN
-    # Someone replaced or rewrote the file between the check and the swap: give their
-    # version back.  If yet another version arrived meanwhile, that one is the newest.
+        # A program that opened the old file just before the swap may still be writing to
+        # it in place.  Give it the moment a folder fsync takes, then look once more.
+        _fsync_folder(target.parent)
+        try:
+            late = _stamp(os.lstat(temp))
+        except OSError:
+            late = checked
+        if late == checked:
+            return _Swap.WRITTEN
+    # Someone replaced or rewrote the file around the swap: give their version back.
+    # If yet another version arrived meanwhile, that one is the newest and stays.
     try:
         _exchange(temp, target)
         if os.lstat(temp).st_ino != temp_info.st_ino:
@@ -599,9 +612,10 @@ def _read(target: Path) -> tuple[bytes, os.stat_result]:
 
 
 def _read_settled(target: Path, pause: float) -> tuple[bytes, os.stat_result]:
-    """Read ``target`` once it has stopped changing (two reads ``pause`` apart agree)."""
+    """Read ``target`` once it holds still (two reads ``pause`` apart agree), or give up
+    after a few tries and take the latest: the check before the swap still guards it."""
     data, info = _read(target)
-    for _ in range(MAX_ATTEMPTS):
+    for _ in range(3):
         time.sleep(pause)
         again, again_info = _read(target)
         if again == data and _stamp(again_info) == _stamp(info):

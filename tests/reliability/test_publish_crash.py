@@ -1,0 +1,101 @@
+"""A publish killed at any moment leaves the file wholly old or wholly new, and no litter.
+
+A helper process forks a child that publishes and unpublishes a copy of the full seed in
+a tight loop with the real :func:`set_published`, and SIGKILLs it after a random delay, so
+kills land in every phase: reading, writing the temp file, fsync, the swap, cleanup.
+``READER_LONG_TESTS=1`` raises the number of kills from 200 to 2,000.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SEED_FULL, SEEDS
+
+from reader.domain.publish import (
+    TEMP_MARKER,
+    cleanup_stray_temp_files,
+    edit_published,
+    is_temp_file_name,
+    set_published,
+)
+
+WORKER = Path(__file__).with_name("publish_worker.py")
+LONG = os.environ.get("READER_LONG_TESTS") == "1"
+KILLS = 2000 if LONG else 200
+MAX_DELAY_SECONDS = 0.006
+
+
+@pytest.fixture
+def crash_server() -> Iterator[subprocess.Popen[str]]:
+    server = subprocess.Popen(
+        [sys.executable, str(WORKER), "crash-server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stdout.readline() == "ready\n"
+    yield server
+    server.stdin.close()  # type: ignore[union-attr]
+    server.wait(timeout=30)
+    errors = server.stderr.read()  # type: ignore[union-attr]
+    server.stderr.close()  # type: ignore[union-attr]
+    server.stdout.close()
+    assert errors == "", errors
+
+
+def kill_one_publisher(server: subprocess.Popen[str], path: Path, delay: float) -> int:
+    """Let a child publish for ``delay`` seconds, SIGKILL it; return its wait status."""
+    assert server.stdin is not None and server.stdout is not None
+    server.stdin.write(f"cycle {path} {delay:.6f}\n")
+    server.stdin.flush()
+    answer = server.stdout.readline().split()
+    assert answer[0] == "killed", answer
+    return int(answer[2])
+
+
+def test_killed_publish_leaves_old_or_new_file_and_cleanup_removes_leftovers(
+    tmp_path: Path, crash_server: subprocess.Popen[str]
+) -> None:
+    unpublished = (SEEDS / SEED_FULL).read_bytes()
+    published = edit_published(unpublished, True)
+    path = tmp_path / SEED_FULL
+    path.write_bytes(unpublished)
+    path.chmod(0o640)
+    rng = random.Random(6)
+    outcomes: Counter[str] = Counter()
+
+    for _ in range(KILLS):
+        status = kill_one_publisher(crash_server, path, rng.uniform(0, MAX_DELAY_SECONDS))
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+
+        data = path.read_bytes()
+        assert data in (unpublished, published), "a killed publish left a mixed file"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        outcomes["new" if data == published else "old"] += 1
+
+        leftovers = [name for name in os.listdir(tmp_path) if TEMP_MARKER in name]
+        assert all(is_temp_file_name(name) for name in leftovers)
+        removed = cleanup_stray_temp_files(tmp_path)
+        assert sorted(p.name for p in removed) == sorted(leftovers)
+        assert os.listdir(tmp_path) == [SEED_FULL]
+        outcomes["kills that left a temp file"] += bool(leftovers)
+
+    print(f"\n{KILLS} kills survived: {dict(outcomes)}")
+    assert outcomes["new"] + outcomes["old"] == KILLS
+    # The random delays really did catch writes in flight, in both directions.
+    assert outcomes["kills that left a temp file"] > 0
+    assert outcomes["new"] > 0 and outcomes["old"] > 0
+    # And the file is still an ordinary article that publishes normally.
+    final = set_published(path, True)
+    assert path.read_bytes() == published and final.published
