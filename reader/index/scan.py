@@ -325,7 +325,7 @@ def fast_summary_fields(yaml_text: str) -> dict[str, Any] | None:
         return None
     try:
         return _summary_fields("\n" + yaml_text)
-    except (_OutsideSubsetError, ValueError, OverflowError):
+    except _OutsideSubsetError:
         return None
 
 
@@ -528,17 +528,20 @@ def _scalar(text: str) -> Any:
     tag = _resolve_tag(text)
     if tag == _STR_TAG:
         return text
-    # Shortcuts for the common forms, equal to what PyYAML's constructors return.
-    if tag == _INT_TAG and _DECIMAL_INT.fullmatch(text):
-        return int(text)
-    if tag == _BOOL_TAG:
-        return _BOOL_VALUES[text.lower()]
-    if tag == _TIMESTAMP_TAG and _ISO_SECONDS.fullmatch(text):
-        return datetime.fromisoformat(text)
-    construct = _scalar_constructors().get(tag)
-    if construct is None:
-        raise _OutsideSubsetError  # merge keys, "=" values
-    return construct(text)
+    try:
+        # Shortcuts for the common forms, equal to what PyYAML's constructors return.
+        if tag == _INT_TAG and _DECIMAL_INT.fullmatch(text):
+            return int(text)
+        if tag == _BOOL_TAG:
+            return _BOOL_VALUES[text.lower()]
+        if tag == _TIMESTAMP_TAG and _ISO_SECONDS.fullmatch(text):
+            return datetime.fromisoformat(text)
+        construct = _scalar_constructors().get(tag)
+        if construct is None:
+            raise _OutsideSubsetError  # merge keys, "=" values
+        return construct(text)
+    except (ValueError, OverflowError):
+        raise _OutsideSubsetError from None  # e.g. February 30th: the real loader reports it
 
 
 def _resolve_tag(text: str) -> str:

@@ -1,0 +1,200 @@
+"""Loading a folder: cached summaries are reused, only changed files are parsed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
+
+from reader.domain.article import ArticleSummary
+from reader.domain.parse import load_summary
+from reader.index import loader
+from reader.index.cache import IndexCache, cache_path
+from reader.index.loader import load_folder, parse_files
+from reader.index.scan import UNREAD_STAMP, FileStamp, read_summary
+
+BROKEN = "---\ntitle: [unclosed\n---\nbody\n"
+
+
+@pytest.fixture
+def parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the loader reads and parses in this process, in order."""
+    parsed: list[str] = []
+
+    def counting_read_summary(root: Path, article_id: str):  # type: ignore[no-untyped-def]
+        parsed.append(article_id)
+        return read_summary(root, article_id)
+
+    monkeypatch.setattr(loader, "read_summary", counting_read_summary)
+    return parsed
+
+
+def make_folder(folder: Path, count: int) -> Path:
+    """``count`` small articles in a few subfolders, every tenth one broken."""
+    seed = (SEEDS / SEED_FULL).read_text(encoding="utf-8")
+    for number in range(count):
+        path = folder / f"week{number % 3}" / f"{number:05d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = BROKEN if number % 10 == 9 else seed.replace("Netflix invests", f"Story {number}:")
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_second_load_parses_nothing(seeds_copy: Path, parse_counter: list[str]) -> None:
+    first = load_folder(seeds_copy)
+    assert (first.parsed, first.cached) == (2, 0)
+    assert sorted(parse_counter) == [SEED_FULL, SEED_BODY_ONLY]
+
+    parse_counter.clear()
+    second = load_folder(seeds_copy)
+    assert (second.parsed, second.cached) == (0, 2)
+    assert parse_counter == []
+    assert second.articles == first.articles
+
+
+def test_only_the_changed_file_is_parsed_again(seeds_copy: Path, parse_counter: list[str]) -> None:
+    load_folder(seeds_copy)
+    parse_counter.clear()
+    path = seeds_copy / SEED_FULL
+    path.write_bytes(path.read_bytes().replace(b"published: false", b"published: true"))
+
+    result = load_folder(seeds_copy)
+
+    assert parse_counter == [SEED_FULL]
+    assert (result.parsed, result.cached) == (1, 1)
+    assert result.articles[SEED_FULL].published is True
+
+
+def test_summaries_equal_the_domain_s(seeds_copy: Path) -> None:
+    (seeds_copy / "broken.md").write_text(BROKEN, encoding="utf-8")
+    cold = load_folder(seeds_copy)
+    warm = load_folder(seeds_copy)
+    for article_id in (SEED_FULL, SEED_BODY_ONLY, "broken.md"):
+        expected, _body = load_summary(seeds_copy, article_id)
+        assert cold.articles[article_id] == expected
+        assert warm.articles[article_id] == expected
+    assert cold.articles["broken.md"].is_error
+
+
+def test_files_that_are_gone_are_pruned_from_the_cache(seeds_copy: Path) -> None:
+    load_folder(seeds_copy)
+    (seeds_copy / SEED_BODY_ONLY).unlink()
+
+    result = load_folder(seeds_copy)
+
+    assert set(result.articles) == {SEED_FULL}
+    index = IndexCache.open(seeds_copy)
+    assert index.ids() == {SEED_FULL}
+    index.close()
+
+
+def test_a_corrupt_cache_costs_only_a_reparse(seeds_copy: Path, parse_counter: list[str]) -> None:
+    load_folder(seeds_copy)
+    cache_path(seeds_copy).write_bytes(b"\x00garbage\xff" * 4096)
+    parse_counter.clear()
+
+    rebuilt = load_folder(seeds_copy)
+    assert (rebuilt.parsed, rebuilt.cached) == (2, 0)
+
+    again = load_folder(seeds_copy)
+    assert (again.parsed, again.cached) == (0, 2)
+
+
+def test_without_the_cache_nothing_is_written(seeds_copy: Path) -> None:
+    result = load_folder(seeds_copy, use_cache=False)
+    assert result.parsed == 2
+    assert not cache_path(seeds_copy).exists()
+
+
+def test_batches_bring_cached_rows_first_then_parsed_ones(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "articles", 25)
+    load_folder(folder)
+    for number in (3, 4):
+        path = folder / f"week{number % 3}" / f"{number:05d}.txt"
+        path.write_text(path.read_text() + "\nmore body\n")
+
+    batches: list[list[ArticleSummary]] = []
+    result = load_folder(folder, on_batch=batches.append, batch_size=10)
+
+    delivered = [summary.id for batch in batches for summary in batch]
+    assert sorted(delivered) == sorted(result.articles)
+    assert len(delivered) == len(set(delivered)) == 25
+    assert all(1 <= len(batch) <= 10 for batch in batches)
+    assert set(delivered[-2:]) == {"week0/00003.txt", "week1/00004.txt"}
+
+
+def test_should_stop_ends_the_load_early_and_keeps_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_folder(tmp_path / "articles", 30)
+    monkeypatch.setattr(loader, "CHUNK_SIZE", 5)
+
+    result = load_folder(folder, should_stop=lambda: True)
+
+    assert not result.complete
+    assert result.parsed == 5
+    index = IndexCache.open(folder)
+    assert len(index.ids()) == 5  # what was parsed is kept
+    index.close()
+
+
+def test_a_large_folder_is_parsed_by_worker_processes(
+    tmp_path: Path, parse_counter: list[str]
+) -> None:
+    count = loader.IN_PROCESS_LIMIT + 60
+    folder = make_folder(tmp_path / "articles", count)
+
+    result = load_folder(folder, workers=2)
+
+    assert result.parsed == count
+    assert parse_counter == []  # the parsing happened in the pool, not here
+    for article_id in ("week0/00000.txt", "week2/00008.txt", "week0/00009.txt"):
+        assert result.articles[article_id] == load_summary(folder, article_id)[0]
+    assert sum(summary.is_error for summary in result.articles.values()) == count // 10
+    assert load_folder(folder).cached == count
+
+
+def test_unreadable_subfolders_are_reported(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (seeds_copy / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: str):  # type: ignore[no-untyped-def]
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr("reader.index.scan.os.scandir", refusing_scandir)
+    assert load_folder(seeds_copy).unreadable_dirs == ["locked"]
+
+
+def test_a_missing_folder_raises(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_folder(tmp_path / "nowhere")
+
+
+def test_parse_files_yields_summaries_stamps_and_folded_bodies(seeds_copy: Path) -> None:
+    batches = list(parse_files(seeds_copy, [SEED_BODY_ONLY, "vanished.txt"]))
+    rows = {row[0].id: row for batch in batches for row in batch}
+
+    summary, stamp, body = rows[SEED_BODY_ONLY]
+    info = os.stat(seeds_copy / SEED_BODY_ONLY)
+    assert stamp == FileStamp(info.st_size, info.st_mtime_ns, info.st_ino)
+    assert "hollywood strike" in body
+    assert body == body.casefold()
+    assert summary == load_summary(seeds_copy, SEED_BODY_ONLY)[0]
+
+    gone, gone_stamp, _ = rows["vanished.txt"]
+    assert gone.is_error
+    assert gone_stamp == UNREAD_STAMP
+
+
+def test_a_copied_folder_has_its_own_cache(tmp_path: Path, seeds_copy: Path) -> None:
+    load_folder(seeds_copy)
+    other = tmp_path / "copy"
+    shutil.copytree(seeds_copy, other)
+    assert load_folder(other).parsed == 2

@@ -1,0 +1,193 @@
+"""Which files are articles, how a folder is walked, and reading one file cheaply."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.domain import parse
+from reader.domain.frontmatter import FrontMatterError, split_front_matter
+from reader.index import scan
+from reader.index.scan import (
+    FileStamp,
+    is_article_name,
+    read_summary,
+    scan_folder,
+    scan_folder_report,
+    split_front_matter_fast,
+)
+
+ARTICLE = "---\ntitle: Hello\npublished: false\n---\nBody\n"
+
+
+def write(folder: Path, relative: str, text: str = ARTICLE) -> Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.txt", "a.md", "a.markdown", "UPPER.TXT", "Mixed.Md", "-leading-dash.txt",
+     "with space.md", "ünïcödé.txt", "new\nline.txt", "漢字.md"],
+)
+def test_article_names(name: str) -> None:
+    assert is_article_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.html", "a.txt.bak", "txt", ".hidden.txt", "a.txt~", ".#a.txt", "#a.txt#",
+     "a.txt.swp", "a.swp", "a.tmp", ".a.txt.123.reader-tmp-0af3", "a.md.tmp", ""],
+)
+def test_names_that_are_not_articles(name: str) -> None:
+    assert not is_article_name(name)
+
+
+def test_suffixes_and_fields_agree_with_the_domain() -> None:
+    assert scan.ARTICLE_SUFFIXES == parse.ARTICLE_SUFFIXES
+    assert set(scan.SUMMARY_FIELDS) == set(parse.SUMMARY_FIELDS)
+
+
+def test_scan_finds_articles_in_subfolders_with_posix_ids(tmp_path: Path) -> None:
+    write(tmp_path, "top.txt")
+    write(tmp_path, "2023/07/deep.md")
+    write(tmp_path, "2023/notes.markdown")
+    write(tmp_path, "2023/image.jpg")
+    write(tmp_path, ".hidden/inside.txt")
+    write(tmp_path, "visible/.dotfile.txt")
+    write(tmp_path, "visible/draft.txt~")
+    write(tmp_path, "visible/.#lock.txt")
+    write(tmp_path, "visible/#autosave.txt#")
+
+    report = scan_folder_report(tmp_path)
+
+    assert set(report.files) == {"top.txt", "2023/07/deep.md", "2023/notes.markdown"}
+    assert sorted(report.dirs) == ["2023", "2023/07", "visible"]
+    assert report.unreadable_dirs == []
+
+
+def test_stamps_are_size_mtime_and_inode(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt")
+    info = os.stat(path)
+    assert scan_folder(tmp_path) == {
+        "a.txt": FileStamp(info.st_size, info.st_mtime_ns, info.st_ino)
+    }
+
+
+def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
+    write(tmp_path, "sub/a.txt")
+    (tmp_path / "sub" / "back-to-top").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "sub" / "self").symlink_to(tmp_path / "sub", target_is_directory=True)
+
+    report = scan_folder_report(tmp_path)
+
+    assert set(report.files) == {"sub/a.txt"}
+
+
+def test_a_symlinked_folder_outside_is_followed_once(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside, "shared.md")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "one").symlink_to(outside, target_is_directory=True)
+    (root / "two").symlink_to(outside, target_is_directory=True)
+
+    files = scan_folder(root)
+
+    assert len(files) == 1
+    assert set(files) <= {"one/shared.md", "two/shared.md"}
+
+
+def test_dangling_links_and_folders_named_like_articles_are_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "real.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "folder.txt").mkdir()
+
+    assert set(scan_folder(tmp_path)) == {"real.txt"}
+
+
+def test_an_unreadable_subfolder_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "ok.txt")
+    write(tmp_path, "locked/secret.txt")
+    write(tmp_path, "open/fine.txt")
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: str):  # type: ignore[no-untyped-def]
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(scan.os, "scandir", refusing_scandir)
+    report = scan_folder_report(tmp_path)
+
+    assert set(report.files) == {"ok.txt", "open/fine.txt"}
+    assert report.unreadable_dirs == ["locked"]
+
+
+def test_the_root_itself_must_be_a_listable_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        scan_folder(tmp_path / "missing")
+    file = write(tmp_path, "a.txt")
+    with pytest.raises(NotADirectoryError):
+        scan_folder(file)
+
+
+def test_read_summary_stamps_what_it_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt")
+    summary, stamp, body = read_summary(tmp_path, "a.txt")
+    info = os.stat(path)
+    assert summary.title == "Hello"
+    assert stamp == FileStamp(info.st_size, info.st_mtime_ns, info.st_ino)
+    assert body == "Body\n"
+
+
+def test_read_summary_of_a_missing_file_is_an_error_without_stamp(tmp_path: Path) -> None:
+    summary, stamp, body = read_summary(tmp_path, "gone.txt")
+    assert stamp is None
+    assert body == ""
+    assert summary.error is not None
+    assert "removed or renamed" in summary.error.message
+
+
+def test_read_summary_refuses_a_huge_file_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 100)
+    write(tmp_path, "big.txt", "x" * 500)
+    summary, stamp, _body = read_summary(tmp_path, "big.txt")
+    assert stamp is not None and stamp.size == 500
+    assert summary.error is not None
+    assert "limit" in summary.error.message
+
+
+# -- the fast front-matter split ---------------------------------------------------------
+
+_SPLIT_PIECES = st.sampled_from(
+    ["---", "...", "--- ", "---\t", "----", "... x", "a: 1", "", " ", "\ufeff", "-- -", "#"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPLIT_PIECES, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_fast_split_cuts_exactly_like_the_domain(
+    pieces: list[str], newline: str, final_newline: bool
+) -> None:
+    text = newline.join(pieces) + (newline if final_newline else "")
+    try:
+        expected = split_front_matter(text)
+    except FrontMatterError:
+        assert split_front_matter_fast(text) is None
+        return
+    got = split_front_matter_fast(text)
+    if expected.yaml_text is None:
+        assert got is None
+    else:
+        assert got == (expected.yaml_text, expected.body)
