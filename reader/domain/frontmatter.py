@@ -93,6 +93,7 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
     ``first_line`` is the file line where ``yaml_text`` starts, used to report positions
     in terms of the file rather than of the front matter.
     """
+    _refuse_deep_flow(yaml_text, first_line)
     try:
         data = yaml.load(yaml_text, Loader=_SafeLoader)  # noqa: S506 - safe loader only
     except yaml.MarkedYAMLError as exc:
@@ -139,10 +140,38 @@ def load_fields(yaml_text: str, wanted: frozenset[str], first_line: int = 2) -> 
     :func:`reader.domain.fastyaml.summary_fields`; anything else is loaded in full.  Either
     way a document that is not valid YAML raises :class:`FrontMatterError`.
     """
+    _refuse_deep_flow(yaml_text, first_line)
     fields = summary_fields(yaml_text, wanted)
     if fields is not None:
         return fields
     return load_yaml_mapping(yaml_text, first_line)
+
+
+def _refuse_deep_flow(yaml_text: str, first_line: int) -> None:
+    """Refuse ``[[[[...`` nested past :data:`MAX_YAML_DEPTH` before libyaml reads it all.
+
+    libyaml's scanner does work proportional to the nesting depth for every token, so a
+    100 KB line of brackets takes it seconds and an 8 MB one hours.  Its events come one
+    at a time, so stopping at the first event past the limit costs almost nothing; files
+    with few brackets (all real ones) skip even that.
+    """
+    if yaml_text.count("[") + yaml_text.count("{") <= MAX_YAML_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=_SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise FrontMatterError(
+                        f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+                        line=event.start_mark.line + first_line,
+                        column=event.start_mark.column + 1,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the loader reports it, with its own message and position
 
 
 def _check_size(data: Any, first_line: int) -> None:
