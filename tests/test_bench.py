@@ -53,8 +53,9 @@ def test_generated_folder_has_every_shape_reader_must_handle(tmp_path: Path) -> 
     assert any("/" in name for name in files), "some articles live in subfolders"
     summaries = [parse_summary(name, data)[0] for name, data in files.items()]
     assert sum(1 for summary in summaries if summary.problems) >= folder.kinds["malformed"]
-    assert sum(1 for summary in summaries if not summary.has_front_matter) >= (
-        folder.kinds["body-only"]
+    assert (
+        sum(1 for summary in summaries if not summary.has_front_matter)
+        >= (folder.kinds["body-only"])
     )
 
     edit = files[folder.edit_target].decode()
@@ -83,10 +84,20 @@ def test_bench_prints_every_row_with_a_value(
     markdown = tmp_path / "bench.md"
     raw = tmp_path / "bench.json"
 
-    status = main([
-        "--sizes", "50", "--repeat", "1", "--keep", str(tmp_path / "folders"),
-        "--markdown", str(markdown), "--json", str(raw),
-    ])
+    status = main(
+        [
+            "--sizes",
+            "50",
+            "--repeat",
+            "1",
+            "--keep",
+            str(tmp_path / "folders"),
+            "--markdown",
+            str(markdown),
+            "--json",
+            str(raw),
+        ]
+    )
 
     output = capsys.readouterr().out
     results = json.loads(raw.read_text())
@@ -95,7 +106,7 @@ def test_bench_prints_every_row_with_a_value(
     for row in ROWS:
         line = next((line for line in output.splitlines() if line.startswith(row.label)), None)
         assert line is not None, f"no row for {row.label!r}"
-        assert line[len(row.label):].split()[0] != "-", f"no value for {row.label!r}"
+        assert line[len(row.label) :].split()[0] != "-", f"no value for {row.label!r}"
         assert f"| {row.label} |" in markdown.read_text()
     folder = Path(results[0]["folder"]["root"])
     assert "published: false" in (folder / results[0]["folder"]["publish_target"]).read_text(), (

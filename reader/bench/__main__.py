@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="generator seed (default %(default)s)")
     parser.add_argument("--load-timeout", type=float, metavar="SECONDS",
                         help="give up on the window loading after this long (default: by size)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="after the timed runs, profile one cold list and one window load "
+                        "with cProfile into DIR (untimed; read with python -m pstats)")
     parser.add_argument("--markdown", type=Path, metavar="FILE",
                         help="also write the tables as Markdown to FILE (for the README)")
     parser.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         result = bench_size(
             size, repeat=args.repeat, only=args.only, seed=args.seed, keep=args.keep,
-            load_timeout=args.load_timeout, progress=progress,
+            load_timeout=args.load_timeout, profile_dir=args.profile, progress=progress,
         )
         results.append(result)
         print(render_text(result), end="\n\n", flush=True)

@@ -268,7 +268,10 @@ def _reader_list(runner: Runner, name: str, home: Path, result: SizeResult) -> f
     return elapsed
 
 
-def _measure_window(runner: Runner, result: SizeResult, load_timeout: float) -> None:
+def _measure_window(
+    runner: Runner, result: SizeResult, load_timeout: float, profile: Path | None = None
+) -> dict[str, Any]:
+    """One probe run; its numbers join ``result`` unless it was a profiling run."""
     folder = result.folder
     targets = [folder.root / folder.edit_target, folder.root / folder.publish_target]
     originals = {path: path.read_bytes() for path in targets}
@@ -280,6 +283,8 @@ def _measure_window(runner: Runner, result: SizeResult, load_timeout: float) -> 
         "--load-timeout", str(load_timeout),
         "--launched-at", repr(time.time()),
     ]
+    if profile is not None:
+        command += ["--profile", str(profile)]
     try:
         _, output = runner.run("window", command, runner.env(runner.fresh_dir("window")))
     finally:
@@ -291,6 +296,8 @@ def _measure_window(runner: Runner, result: SizeResult, load_timeout: float) -> 
         probe = json.loads(lines[-1])
     except (IndexError, ValueError):
         raise MeasurementError("window: the probe printed no result") from None
+    if profile is not None:
+        return probe
     result.probes.append(probe)
     for error in probe.get("errors", []):
         note = f"window probe: {error}"
@@ -304,6 +311,29 @@ def _measure_window(runner: Runner, result: SizeResult, load_timeout: float) -> 
     measured = [value for value in memory if isinstance(value, int | float)]
     if measured:
         result.add("peak_memory", max(measured))
+    return probe
+
+
+def _write_profiles(
+    runner: Runner, result: SizeResult, wanted: set[str], load_timeout: float, directory: Path
+) -> None:
+    """Untimed extra runs under cProfile (it slows what it watches, so never in the table).
+
+    ``list-cold.prof`` covers the ``reader list`` process (not its parsing workers, should it
+    have them); ``window.prof`` the window's GUI thread from building the window until every
+    row is in: what stalls the event loop is there.  Read them with ``python -m pstats``.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    count = result.folder.count
+    if "list-cold" in wanted:
+        output = directory / f"list-cold-{count}.prof"
+        command = [
+            sys.executable, "-m", "cProfile", "-o", str(output),
+            "-m", "reader", "list", str(result.folder.root), "--json",
+        ]
+        runner.run("profile-list", command, runner.env(runner.fresh_dir("profile-list")))
+    if "window" in wanted:
+        _measure_window(runner, result, load_timeout, directory / f"window-{count}.prof")
 
 
 # -- the whole benchmark -----------------------------------------------------------------
@@ -317,6 +347,7 @@ def bench_size(
     seed: int = 1,
     keep: Path | None = None,
     load_timeout: float | None = None,
+    profile_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> SizeResult:
     """Generate (or reuse) the folder of ``count`` articles and measure it ``repeat`` times."""
@@ -361,6 +392,10 @@ def bench_size(
                     runner, "list-warm", warm_home, result)))
             if "window" in wanted:
                 attempt("window", lambda: _measure_window(runner, result, load_timeout))
+        if profile_dir is not None:
+            progress(f"{count:,} articles: profiling (untimed) into {profile_dir}")
+            attempt("profile", lambda: _write_profiles(
+                runner, result, wanted, load_timeout, profile_dir))
     result.load_after = os.getloadavg()[0]
     result.elapsed_s = time.perf_counter() - started
     return result

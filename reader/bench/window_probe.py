@@ -13,7 +13,8 @@ What is measured, all with the event loop running (waits are nested ``QEventLoop
   the list's source model (model signals record the moment; a poll backs them up);
 * ``gap_loading_s`` / ``gap_after_s``: the longest interval between ticks of a 5 ms timer while
   loading (from ``show()`` until all rows plus a short settle) and during the interactions
-  after it: the longest the window could not have reacted to input;
+  after it: the longest the window could not have reacted to input (``gap_loading_began_s``
+  says when, after ``show()``, the worst one began);
 * ``peak_rss_mb`` (``ru_maxrss`` of this process) and ``peak_tree_rss_mb`` (sampled sum of
   this process and its children, should reader parse in worker processes);
 * ``change_visible_s``: one file's title rewritten on disk until the list shows it;
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-text", default="q", help="the one keystroke typed into search")
     parser.add_argument("--launched-at", type=float, default=None, help="parent's time.time()")
     parser.add_argument("--load-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE",
+        help="cProfile the GUI thread from building the window until loaded; stats to FILE",
+    )
     args = parser.parse_args(argv)
     results = Probe(args).run()
     sys.stdout.write(json.dumps(results) + "\n")
@@ -96,6 +101,7 @@ class Probe:
         self.folder: Path = args.folder
         self.results: dict[str, Any] = {"expected": args.expected, "errors": []}
         self.originals: dict[Path, bytes] = {}
+        self.profiler: Any = None
 
     # -- running -----------------------------------------------------------------------------
 
@@ -113,6 +119,7 @@ class Probe:
         rss_timer.start()
         try:
             self._step("load", self._open_and_load)
+            self._stop_profiler()
             self._step("change", self._external_change)
             self._step("search", self._search_keystroke)
             self._step("publish", self._publish_toggle)
@@ -131,6 +138,12 @@ class Probe:
             detail = traceback.format_exception_only(exc)[-1].strip()
             self.results["errors"].append(f"{name}: {detail}")
             print(traceback.format_exc(), file=sys.stderr)
+
+    def _stop_profiler(self) -> None:
+        if self.profiler is not None:
+            self.profiler.disable()
+            self.profiler.dump_stats(self.args.profile)
+            self.profiler = None
 
     def _sample_rss(self) -> None:
         self.peak_tree_kb = max(self.peak_tree_kb, _tree_rss_kb(os.getpid()))
@@ -170,6 +183,11 @@ class Probe:
     def _open_and_load(self) -> None:
         from reader.app import MainWindow
 
+        if self.args.profile is not None:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
+            self.profiler.enable()
         constructing = time.perf_counter()
         self.window = MainWindow(self.folder)
         self.window.resize(1280, 800)
@@ -212,6 +230,7 @@ class Probe:
         self.results["all_rows_s"] = marks["all"] - shown
         self.run_for(SETTLE_S)
         self.results["gap_loading_s"] = self.ticks.worst()
+        self.results["gap_loading_began_s"] = self.ticks.worst_began()
         self.ticks.reset()
 
     def source_model(self) -> Any:
@@ -370,14 +389,22 @@ class _GapProbe:
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.longest_began = self.last
+        self.origin = self.last
 
     def start(self) -> None:
         self.reset()
         self.timer.start()
 
     def reset(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.origin = self.longest_began = time.perf_counter()
         self.longest = 0.0
+
+    def worst_began(self) -> float:
+        """When the longest interval began, in seconds since the last reset."""
+        if time.perf_counter() - self.last > self.longest:
+            return self.last - self.origin
+        return self.longest_began - self.origin
 
     def worst(self) -> float:
         """The longest interval so far, counting the one still running."""
@@ -385,7 +412,9 @@ class _GapProbe:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
+        if now - self.last > self.longest:
+            self.longest = now - self.last
+            self.longest_began = self.last
         self.last = now
 
 
