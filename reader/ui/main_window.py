@@ -735,9 +735,7 @@ class MainWindow(QMainWindow):
             self._pane.show_empty(text)
             self._message_bar.show_message(text, MessageKind.ERROR, timeout_ms=0)
         else:
-            self._message_bar.show_message(
-                f"The folder {folder} is back.", MessageKind.INFO
-            )
+            self._message_bar.show_message(f"The folder {folder} is back.", MessageKind.INFO)
             if self._pane.current_id() is None:
                 self._pane.show_empty()
         self._schedule_refresh()
@@ -1019,7 +1017,6 @@ def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
     timer.setInterval(interval_ms)
     timer.timeout.connect(slot)
     return timer
-
 
 
 class ArticleView(QTreeView):

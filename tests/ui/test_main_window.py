@@ -130,21 +130,41 @@ def varied_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "varied"
     folder.mkdir()
     (folder / "alpha.md").write_text(
-        article_text("Alpha storm warning", date="2024-03-03T10:00:00Z", source="Beacon",
-                     url="https://example.com/alpha", body="Rain all week.\n")
+        article_text(
+            "Alpha storm warning",
+            date="2024-03-03T10:00:00Z",
+            source="Beacon",
+            url="https://example.com/alpha",
+            body="Rain all week.\n",
+        )
     )
     (folder / "beta.md").write_text(
-        article_text("Beta market rally", published=True, date="2024-03-01T10:00:00Z",
-                     source="Courier", url="https://example.com/beta",
-                     body="The zeppelin index rose.\n")
+        article_text(
+            "Beta market rally",
+            published=True,
+            date="2024-03-01T10:00:00Z",
+            source="Courier",
+            url="https://example.com/beta",
+            body="The zeppelin index rose.\n",
+        )
     )
     (folder / "gamma.md").write_text(
-        article_text("Gamma election night", date="2024-03-02T10:00:00Z", source="Almanac",
-                     url="https://example.com/gamma", body="Counting continues.\n")
+        article_text(
+            "Gamma election night",
+            date="2024-03-02T10:00:00Z",
+            source="Almanac",
+            url="https://example.com/gamma",
+            body="Counting continues.\n",
+        )
     )
     (folder / "delta.md").write_text(
-        article_text("Delta harbour opens", published=True, date="2024-02-27T10:00:00Z",
-                     source="Dispatch", url="https://example.com/delta")
+        article_text(
+            "Delta harbour opens",
+            published=True,
+            date="2024-02-27T10:00:00Z",
+            source="Dispatch",
+            url="https://example.com/delta",
+        )
     )
     (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
     return folder
@@ -158,8 +178,14 @@ def test_window_builds_with_the_documented_object_names(seeds_window: MainWindow
     assert view is seeds_window.article_view()
     assert sorted(shown_ids(seeds_window)) == [SEED_FULL, SEED_BODY_ONLY]
     assert isinstance(seeds_window.findChild(QLineEdit, "searchField"), QLineEdit)
-    for name in ("detailPane", "detailTitle", "detailExcerpt", "detailBody", "detailImages",
-                 "detailRelated"):
+    for name in (
+        "detailPane",
+        "detailTitle",
+        "detailExcerpt",
+        "detailBody",
+        "detailImages",
+        "detailRelated",
+    ):
         assert seeds_window.findChild(QWidget, name) is not None, name
     for name in ("actionTogglePublished", "actionOpenOriginal"):
         assert isinstance(seeds_window.findChild(QAction, name), QAction), name
@@ -202,13 +228,15 @@ def test_header_click_sorts_and_clicking_again_reverses(qtbot, varied_folder: Pa
     header = window.article_view().header()
     position = QPoint(header.sectionViewportPosition(Column.TITLE) + 10, header.height() // 2)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=position)
-    readable = ["Alpha storm warning", "Beta market rally", "Delta harbour opens",
-                "Gamma election night"]
+    readable = [
+        "Alpha storm warning",
+        "Beta market rally",
+        "Delta harbour opens",
+        "Gamma election night",
+    ]
     qtbot.waitUntil(lambda: [t for t in shown_titles(window) if t in readable] == readable)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=position)
-    qtbot.waitUntil(
-        lambda: [t for t in shown_titles(window) if t in readable] == readable[::-1]
-    )
+    qtbot.waitUntil(lambda: [t for t in shown_titles(window) if t in readable] == readable[::-1])
 
 
 def test_state_filters_show_matching_rows(qtbot, varied_folder: Path) -> None:
@@ -224,9 +252,7 @@ def test_state_filters_show_matching_rows(qtbot, varied_folder: Path) -> None:
     qtbot.waitUntil(lambda: len(shown_ids(window)) == 5)
 
 
-def test_search_filters_by_title_at_once_and_by_body_soon_after(
-    qtbot, varied_folder: Path
-) -> None:
+def test_search_filters_by_title_at_once_and_by_body_soon_after(qtbot, varied_folder: Path) -> None:
     window = make_window(qtbot, varied_folder, 5)
     clear_current(window)
     search = window.findChild(QLineEdit, "searchField")
@@ -471,8 +497,12 @@ def test_settings_survive_closing_and_reopening(qtbot, varied_folder: Path) -> N
     header = again.article_view().header()
     assert header.sortIndicatorSection() == Column.SOURCE
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
-    by_source = ["Gamma election night", "Alpha storm warning", "Beta market rally",
-                 "Delta harbour opens"]
+    by_source = [
+        "Gamma election night",
+        "Alpha storm warning",
+        "Beta market rally",
+        "Delta harbour opens",
+    ]
     qtbot.waitUntil(lambda: [t for t in shown_titles(again) if t in by_source] == by_source)
     assert not again.action("RemoteImages").isChecked()
     assert not again.detail_pane().remote_images_enabled()
