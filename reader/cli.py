@@ -599,7 +599,7 @@ def publish_command(folder: Path, ids: list[str], *, value: bool) -> int:
             outcome = set_published(folder / article_id, value, display_name=article_id)
         except PublishError as exc:
             failures += 1
-            _error(f"cannot {verb} {printable(article_id)}: {printable(exc.message)}")
+            _error(f"cannot {verb} {printable(article_id)}: {printable(exc.reason)}")
             continue
         except OSError as exc:
             failures += 1
