@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import reader
+from reader.cli import bundled_seeds
 from reader.ui import icons
 from reader.ui.main_window import MainWindow
 from reader.ui.settings import Settings
@@ -39,11 +40,6 @@ def package_root() -> Path:
 
 def resources_dir() -> Path:
     return package_root() / "resources"
-
-
-def bundled_seeds() -> Path:
-    """The two sample articles shipped with reader, opened when nothing else is known."""
-    return package_root() / "seeds"
 
 
 def choose_folder(folder: Path | None) -> Path | None:
