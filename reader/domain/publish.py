@@ -206,19 +206,29 @@ def _replacement_span(
 
 
 def _same_family(token: str, style: str | None, value: bool) -> str:
-    """``value`` spelled like ``token``: same quotes, same word family, same casing."""
+    """``value`` spelled like ``token``: same quotes, same word family, same casing.
+
+    Spaces inside quotes around a true/false word are kept too, so that publishing and
+    unpublishing give back the very same bytes.
+    """
     quote = style if style in ("'", '"') else ""
     inner = token[1:-1] if quote and len(token) >= 2 else token
+    core = inner.strip(" \t")
     families = _QUOTED_FAMILIES if quote else _PLAIN_FAMILIES
-    word = "true" if value else "false"
-    for true_word, false_word in families:
-        if inner.lower() in (true_word, false_word):
-            word = true_word if value else false_word
-            break
-    if len(inner) > 1 and inner.isupper():
+    known = next((pair for pair in families if core.lower() in pair), None)
+    if known is None:
+        core = inner  # not a word reader knows: replace the whole value
+        word = "true" if value else "false"
+    else:
+        word = known[0] if value else known[1]
+    if len(core) > 1 and core.isupper():
         word = word.upper()
-    elif inner[:1].isupper():
+    elif core[:1].isupper():
         word = word.capitalize()
+    if known is not None:
+        lead = inner[: len(inner) - len(inner.lstrip(" \t"))]
+        trail = inner[len(inner.rstrip(" \t")) :]
+        word = f"{lead}{word}{trail}"
     return f"{quote}{word}{quote}"
 
 
@@ -307,7 +317,9 @@ def set_published(path: Path, value: bool, *, display_name: str | None = None) -
 
     Whatever goes wrong (permission denied, disk full, the file removed or edited by
     another program, the process killed), the file is left wholly old or wholly new, and
-    no temp file outlives a failure this process survives.
+    no temp file outlives a failure this process survives.  The new version is a new
+    file (that is what makes it atomic): other hard links to the article keep the old
+    content, as they do with any editor that saves safely.
     """
     path = Path(path)
     name = display_name or str(path)
@@ -430,7 +442,8 @@ def _copy_owner_and_mode(fd: int, original: os.stat_result) -> None:
         # An ordinary user cannot give files away; the mode still carries over.
         with contextlib.suppress(PermissionError):
             os.fchown(fd, original.st_uid, original.st_gid)
-    os.fchmod(fd, stat.S_IMODE(original.st_mode))
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(original.st_mode))
 
 
 def _confirm(target: Path, new: bytes, value: bool) -> tuple[int, int, int]:
@@ -609,6 +622,8 @@ def _read(target: Path) -> tuple[bytes, os.stat_result]:
             return handle.read(MAX_FILE_BYTES + 1), info
     except OSError as exc:
         raise _os_refusal(exc, "read") from None
+    except ValueError:  # a name with a NUL byte: no such file can exist
+        raise _refusal("it was removed or renamed") from None
 
 
 def _read_settled(target: Path, pause: float) -> tuple[bytes, os.stat_result]:
