@@ -40,27 +40,60 @@ def build_parser() -> argparse.ArgumentParser:
             "on generated folders of seed-shaped articles."
         ),
     )
-    parser.add_argument("--sizes", type=_sizes, default=[10_000],
-                        help="comma-separated folder sizes (default 10000; the issue's pair is "
-                        "10000,100000)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per measurement; the table shows the median (default 3)")
-    parser.add_argument("--only", type=_only, default=list(MEASUREMENTS),
-                        help=f"comma-separated subset of {','.join(MEASUREMENTS)}")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="generate the folders under DIR (kept, reused) instead of the "
-                        "temp-dir cache, to open them by hand afterwards")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help="generator seed (default %(default)s)")
-    parser.add_argument("--load-timeout", type=float, metavar="SECONDS",
-                        help="give up on the window loading after this long (default: by size)")
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="after the timed runs, profile one cold list and one window load "
-                        "with cProfile into DIR (untimed; read with python -m pstats)")
-    parser.add_argument("--markdown", type=Path, metavar="FILE",
-                        help="also write the tables as Markdown to FILE (for the README)")
-    parser.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
-                        help="also write every sample and the probes' raw output as JSON")
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=[10_000],
+        help="comma-separated folder sizes (default 10000; the issue's pair is 10000,100000)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per measurement; the table shows the median (default 3)",
+    )
+    parser.add_argument(
+        "--only",
+        type=_only,
+        default=list(MEASUREMENTS),
+        help=f"comma-separated subset of {','.join(MEASUREMENTS)}",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="generate the folders under DIR (kept, reused) instead of the "
+        "temp-dir cache, to open them by hand afterwards",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="generator seed (default %(default)s)"
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up on the window loading after this long (default: by size)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="after the timed runs, profile one cold list and one window load "
+        "with cProfile into DIR (untimed; read with python -m pstats)",
+    )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="also write the tables as Markdown to FILE (for the README)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        dest="json_file",
+        help="also write every sample and the probes' raw output as JSON",
+    )
     return parser
 
 
@@ -76,8 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for size in args.sizes:
         result = bench_size(
-            size, repeat=args.repeat, only=args.only, seed=args.seed, keep=args.keep,
-            load_timeout=args.load_timeout, profile_dir=args.profile, progress=progress,
+            size,
+            repeat=args.repeat,
+            only=args.only,
+            seed=args.seed,
+            keep=args.keep,
+            load_timeout=args.load_timeout,
+            profile_dir=args.profile,
+            progress=progress,
         )
         results.append(result)
         print(render_text(result), end="\n\n", flush=True)

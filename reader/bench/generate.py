@@ -48,6 +48,8 @@ PUBLISH_TARGET_INDEX = 3
 
 _SUBFOLDERS = ("archive/2023-06", "archive/2023-05", "wire", "drafts/review")
 
+# Data tables read better packed than one item per line.
+# fmt: off
 _CATEGORIES = (
     "news", "news", "news", "business", "technology", "entertainment", "sports", "science",
     "health", "politics", "world",
@@ -107,6 +109,7 @@ _HEADINGS = ("What happened", "Why it matters", "What comes next", "Background",
 
 _FREE_FORM_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
                      "August", "September", "October", "November", "December")
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -324,8 +327,12 @@ def _malformed(rng: random.Random, variant: int) -> bytes:
 
 
 def _kind_of(index: int, rng: random.Random) -> str:
-    forced = {EDIT_TARGET_INDEX: "metadata-only", 1: "body-only", 2: "malformed",
-              PUBLISH_TARGET_INDEX: "front-matter+body"}
+    forced = {
+        EDIT_TARGET_INDEX: "metadata-only",
+        1: "body-only",
+        2: "malformed",
+        PUBLISH_TARGET_INDEX: "front-matter+body",
+    }
     if index in forced:
         return forced[index]
     roll = rng.random()

@@ -40,7 +40,7 @@ from reader.bench.generate import GeneratedFolder, cached_folder, default_cache_
 MEASUREMENTS = ("floor", "baseline", "list-cold", "list-warm", "window")
 """What ``--only`` accepts, in the order each repetition runs them."""
 
-_WALK = '''
+_WALK = """
 import os, sys
 SUFFIXES = (".txt", ".md", ".markdown")
 def walk(path):
@@ -52,18 +52,23 @@ def walk(path):
                 yield from walk(entry.path)
             elif entry.name.lower().endswith(SUFFIXES):
                 yield entry.path
-'''
+"""
 
-FLOOR_SCRIPT = _WALK + '''
+FLOOR_SCRIPT = (
+    _WALK
+    + """
 count = 0
 for path in walk(sys.argv[1]):
     with open(path, "rb") as handle:
         handle.read()
     count += 1
 print(count)
-'''
+"""
+)
 
-BASELINE_SCRIPT = _WALK + '''
+BASELINE_SCRIPT = (
+    _WALK
+    + """
 import frontmatter
 posts = []
 for path in walk(sys.argv[1]):
@@ -72,7 +77,8 @@ for path in walk(sys.argv[1]):
     except Exception:
         posts.append(None)
 print(len(posts))
-'''
+"""
+)
 
 
 class MeasurementError(Exception):
@@ -107,25 +113,33 @@ class Row:
 ROWS: tuple[Row, ...] = (
     Row("floor", "floor: read every file's bytes", ratios=True),
     Row("baseline", "baseline: python-frontmatter loop", ratios=True),
-    Row("list_cold", "reader list --json, cold cache", ratios=True,
-        target=Target("<= 0.2x baseline", 0.2, of_baseline=True)),
-    Row("list_warm", "reader list --json, warm cache", ratios=True,
-        target=Target("<= 0.05x baseline", 0.05, of_baseline=True)),
+    Row(
+        "list_cold",
+        "reader list --json, cold cache",
+        ratios=True,
+        target=Target("<= 0.2x baseline", 0.2, of_baseline=True),
+    ),
+    Row(
+        "list_warm",
+        "reader list --json, warm cache",
+        ratios=True,
+        target=Target("<= 0.05x baseline", 0.05, of_baseline=True),
+    ),
     Row("window_shown", "window: launch to shown"),
-    Row("window_first_rows", "window: shown to first rows",
-        target=Target("<= 0.3 s", 0.3)),
-    Row("window_all_rows", "window: shown to every row", ratios=True,
-        target=Target("<= 0.25x baseline", 0.25, of_baseline=True)),
-    Row("gap_loading", "window: worst event-loop gap, loading",
-        target=Target("<= 0.1 s", 0.1)),
-    Row("gap_after", "window: worst event-loop gap, actions",
-        target=Target("<= 0.1 s", 0.1)),
-    Row("peak_memory", "window: peak memory (RSS)", unit="MB",
-        target=Target("< 1024 MB", 1024)),
-    Row("change_visible", "window: file changed on disk to visible",
-        target=Target("<= 0.5 s", 0.5)),
-    Row("search", "window: search keystroke to filtered list",
-        target=Target("< 0.05 s", 0.05)),
+    Row("window_first_rows", "window: shown to first rows", target=Target("<= 0.3 s", 0.3)),
+    Row(
+        "window_all_rows",
+        "window: shown to every row",
+        ratios=True,
+        target=Target("<= 0.25x baseline", 0.25, of_baseline=True),
+    ),
+    Row("gap_loading", "window: worst event-loop gap, loading", target=Target("<= 0.1 s", 0.1)),
+    Row("gap_after", "window: worst event-loop gap, actions", target=Target("<= 0.1 s", 0.1)),
+    Row("peak_memory", "window: peak memory (RSS)", unit="MB", target=Target("< 1024 MB", 1024)),
+    Row(
+        "change_visible", "window: file changed on disk to visible", target=Target("<= 0.5 s", 0.5)
+    ),
+    Row("search", "window: search keystroke to filtered list", target=Target("< 0.05 s", 0.05)),
     Row("search_settled", "window: same, body matches in too"),
     Row("publish_written", "window: publish toggle to file written"),
 )
@@ -227,8 +241,12 @@ class Runner:
             started = time.perf_counter()
             try:
                 completed = subprocess.run(  # noqa: S603 (our own interpreter and scripts)
-                    command, env=env, stdout=stdout, stderr=stderr,
-                    timeout=self.timeout_s, check=False,
+                    command,
+                    env=env,
+                    stdout=stdout,
+                    stderr=stderr,
+                    timeout=self.timeout_s,
+                    check=False,
                 )
             except subprocess.TimeoutExpired:
                 message = f"{name}: still running after {self.timeout_s:.0f} s, stopped"
@@ -250,9 +268,7 @@ def _count_check(name: str, listed: int, expected: int, result: SizeResult) -> N
             result.notes.append(note)
 
 
-def _measure_script(
-    runner: Runner, name: str, script: str, result: SizeResult, key: str
-) -> None:
+def _measure_script(runner: Runner, name: str, script: str, result: SizeResult, key: str) -> None:
     home = runner.fresh_dir(name)
     elapsed, output = runner.run(
         name, [sys.executable, "-c", script, str(result.folder.root)], runner.env(home)
@@ -276,12 +292,20 @@ def _measure_window(
     targets = [folder.root / folder.edit_target, folder.root / folder.publish_target]
     originals = {path: path.read_bytes() for path in targets}
     command = [
-        sys.executable, "-m", "reader.bench.window_probe", str(folder.root),
-        "--expected", str(folder.count),
-        "--edit-id", folder.edit_target,
-        "--publish-id", folder.publish_target,
-        "--load-timeout", str(load_timeout),
-        "--launched-at", repr(time.time()),
+        sys.executable,
+        "-m",
+        "reader.bench.window_probe",
+        str(folder.root),
+        "--expected",
+        str(folder.count),
+        "--edit-id",
+        folder.edit_target,
+        "--publish-id",
+        folder.publish_target,
+        "--load-timeout",
+        str(load_timeout),
+        "--launched-at",
+        repr(time.time()),
     ]
     if profile is not None:
         command += ["--profile", str(profile)]
@@ -328,8 +352,16 @@ def _write_profiles(
     if "list-cold" in wanted:
         output = directory / f"list-cold-{count}.prof"
         command = [
-            sys.executable, "-m", "cProfile", "-o", str(output),
-            "-m", "reader", "list", str(result.folder.root), "--json",
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(output),
+            "-m",
+            "reader",
+            "list",
+            str(result.folder.root),
+            "--json",
         ]
         runner.run("profile-list", command, runner.env(runner.fresh_dir("profile-list")))
     if "window" in wanted:
@@ -371,31 +403,52 @@ def bench_size(
                 progress(f"  {message}")
 
         # Untimed: the page cache holds the folder, the warm cache is primed.
-        attempt("warm-up", lambda: runner.run(
-            "warm-up", [sys.executable, "-c", FLOOR_SCRIPT, str(folder.root)],
-            runner.env(runner.fresh_dir("warm-up"))))
+        attempt(
+            "warm-up",
+            lambda: runner.run(
+                "warm-up",
+                [sys.executable, "-c", FLOOR_SCRIPT, str(folder.root)],
+                runner.env(runner.fresh_dir("warm-up")),
+            ),
+        )
         if "list-warm" in wanted:
             attempt("prime", lambda: _reader_list(runner, "prime", warm_home, result))
         for round_number in range(1, repeat + 1):
             progress(f"{count:,} articles: run {round_number} of {repeat}")
             if "floor" in wanted:
-                attempt("floor", lambda: _measure_script(
-                    runner, "floor", FLOOR_SCRIPT, result, "floor"))
+                attempt(
+                    "floor", lambda: _measure_script(runner, "floor", FLOOR_SCRIPT, result, "floor")
+                )
             if "baseline" in wanted:
-                attempt("baseline", lambda: _measure_script(
-                    runner, "baseline", BASELINE_SCRIPT, result, "baseline"))
+                attempt(
+                    "baseline",
+                    lambda: _measure_script(
+                        runner, "baseline", BASELINE_SCRIPT, result, "baseline"
+                    ),
+                )
             if "list-cold" in wanted:
-                attempt("list-cold", lambda: result.add("list_cold", _reader_list(
-                    runner, "list-cold", runner.fresh_dir("cold"), result)))
+                attempt(
+                    "list-cold",
+                    lambda: result.add(
+                        "list_cold",
+                        _reader_list(runner, "list-cold", runner.fresh_dir("cold"), result),
+                    ),
+                )
             if "list-warm" in wanted:
-                attempt("list-warm", lambda: result.add("list_warm", _reader_list(
-                    runner, "list-warm", warm_home, result)))
+                attempt(
+                    "list-warm",
+                    lambda: result.add(
+                        "list_warm", _reader_list(runner, "list-warm", warm_home, result)
+                    ),
+                )
             if "window" in wanted:
                 attempt("window", lambda: _measure_window(runner, result, load_timeout))
         if profile_dir is not None:
             progress(f"{count:,} articles: profiling (untimed) into {profile_dir}")
-            attempt("profile", lambda: _write_profiles(
-                runner, result, wanted, load_timeout, profile_dir))
+            attempt(
+                "profile",
+                lambda: _write_profiles(runner, result, wanted, load_timeout, profile_dir),
+            )
     result.load_after = os.getloadavg()[0]
     result.elapsed_s = time.perf_counter() - started
     return result
@@ -428,7 +481,8 @@ def table_rows(result: SizeResult) -> list[list[str]]:
         value = result.median(row.key)
         spread = (
             f"{_format_value(min(values), row.unit)} - {_format_value(max(values), row.unit)}"
-            if len(values) > 1 else ""
+            if len(values) > 1
+            else ""
         )
         verdict = ""
         if row.target is not None and value is not None:
@@ -436,15 +490,17 @@ def table_rows(result: SizeResult) -> list[list[str]]:
             verdict = "" if met is None else ("PASS" if met else "MISS")
         elif row.target is not None:
             verdict = "not measured"
-        rows.append([
-            row.label,
-            _format_value(value, row.unit),
-            spread,
-            _format_ratio(value, baseline) if row.ratios else "",
-            _format_ratio(value, floor) if row.ratios else "",
-            row.target.text if row.target else "",
-            verdict,
-        ])
+        rows.append(
+            [
+                row.label,
+                _format_value(value, row.unit),
+                spread,
+                _format_ratio(value, baseline) if row.ratios else "",
+                _format_ratio(value, floor) if row.ratios else "",
+                row.target.text if row.target else "",
+                verdict,
+            ]
+        )
     return rows
 
 

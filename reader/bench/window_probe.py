@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--launched-at", type=float, default=None, help="parent's time.time()")
     parser.add_argument("--load-timeout", type=float, default=120.0)
     parser.add_argument(
-        "--profile", type=Path, metavar="FILE",
+        "--profile",
+        type=Path,
+        metavar="FILE",
         help="cProfile the GUI thread from building the window until loaded; stats to FILE",
     )
     args = parser.parse_args(argv)
@@ -217,9 +219,7 @@ class Probe:
         source = self.source_model()
         for signal in (source.rowsInserted, source.modelReset, source.layoutChanged):
             signal.connect(note_rows)
-        loaded = self.wait_until(
-            lambda: (note_rows() or "all" in marks), self.args.load_timeout
-        )
+        loaded = self.wait_until(lambda: note_rows() or "all" in marks, self.args.load_timeout)
         self.results["rows_seen"] = self.source_model().rowCount()
         if "first" in marks:
             self.results["first_rows_s"] = marks["first"] - shown
@@ -278,7 +278,7 @@ class Probe:
         original = self._remember(path)
         new_title = f"Bench edit {os.getpid()}"
         changed, replaced = re.subn(
-            rb'(?m)^title: .*$', f'title: "{new_title}"'.encode(), original, count=1
+            rb"(?m)^title: .*$", f'title: "{new_title}"'.encode(), original, count=1
         )
         if not replaced:
             raise ValueError(f"{path} has no title line to change")
@@ -360,8 +360,10 @@ class Probe:
         row = self.source_row(self.args.publish_id)
         if row is None:
             raise LookupError(f"{self.args.publish_id} is not in the list")
-        index = proxy.mapFromSource(source.index(row, 0)) if proxy is not source else (
-            source.index(row, 0)
+        index = (
+            proxy.mapFromSource(source.index(row, 0))
+            if proxy is not source
+            else (source.index(row, 0))
         )
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
