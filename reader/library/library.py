@@ -65,6 +65,9 @@ MISSING_POLL_MS = 1000
 BURST_PROGRESS_MIN = 100
 """A rescan that parses at least this many files reports loadProgress (a burst)."""
 
+RESCAN_IN_PROCESS_LIMIT = 5000
+"""A rescan parses up to this many files in the index thread, more in the loader's pool."""
+
 RECONCILE_COST_FACTOR = 20
 """The periodic rescan waits at least this many times its own duration (huge folders)."""
 
@@ -785,7 +788,10 @@ class _IndexWorker:
         if removed:
             cache.forget(removed)
         if to_parse:
-            for batch in parse_files(root, to_parse, should_stop=should_stop):
+            # A live change is latency-bound: parsing in this thread shows the first files
+            # at once, where a process pool would first spend a second starting up.
+            workers = 1 if len(to_parse) <= RESCAN_IN_PROCESS_LIMIT else None
+            for batch in parse_files(root, to_parse, workers=workers, should_stop=should_stop):
                 cache.store(batch)
                 on_batch([(summary, stamp) for summary, stamp, _body in batch])
                 if should_stop():
