@@ -554,6 +554,25 @@ def test_article_for_url_ignores_scheme_and_trailing_slash(qtbot, library, recor
     assert library.article_for_url("https://example.com/elsewhere") is None
 
 
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://WWW.Example.com/News/Story/", "www.example.com/News/Story"),
+        ("http://www.example.com/News/Story", "www.example.com/News/Story"),
+        ("www.example.com/a/#comments", "www.example.com/a"),
+        ("https://example.com/a/?page=2", "example.com/a?page=2"),
+        ("https://example.com/", "example.com"),
+        ("  https://example.com/a  ", "example.com/a"),
+        ("https://", ""),
+        ("", ""),
+    ],
+)
+def test_normalise_url(url, key):
+    from reader.library.library import normalise_url
+
+    assert normalise_url(url) == key
+
+
 def test_close_is_safe_twice_and_silences_the_library(qtbot, folder):
     library = Library()
     recorder = Recorder()
