@@ -134,6 +134,13 @@ def edit_published(data: bytes, value: bool) -> bytes:
 def _edit_front_matter(data: bytes, yaml_start: int, yaml_end: int, value: bool) -> bytes:
     """Rewrite or add the value inside the front matter bytes ``data[yaml_start:yaml_end]``."""
     yaml_text = data[yaml_start:yaml_end].decode("utf-8")
+    if "\ufeff" in yaml_text:
+        # libyaml does not count a byte order mark in its positions, so every position
+        # after one would be off: refuse rather than edit the wrong bytes.
+        raise _refusal(
+            "its front matter contains a byte order mark (U+FEFF) after the first line; "
+            "remove it and try again"
+        )
     found = _top_level_entries(yaml_text)
     if found.flow:
         raise _refusal(
@@ -202,7 +209,17 @@ def _replacement_span(
             raise _refusal(f"published on line {line} has no value reader can place {_HAND_EDIT}")
         return colon.end(), colon.end(), " " + _word(value).decode()
     start, end = event.start_mark.index, event.end_mark.index
-    return start, end, _same_family(yaml_text[start:end], style, value)
+    token = yaml_text[start:end]
+    if not _token_matches(token, style, event.value):
+        raise _refusal(f"reader could not find the value of published on line {line} {_HAND_EDIT}")
+    return start, end, _same_family(token, style, value)
+
+
+def _token_matches(token: str, style: str | None, value: str) -> bool:
+    """Whether the parser's position really points at the scalar it reported."""
+    if style in ("'", '"'):
+        return len(token) >= 2 and token[0] == token[-1] == style
+    return token == value
 
 
 def _same_family(token: str, style: str | None, value: bool) -> str:

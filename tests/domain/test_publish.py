@@ -340,6 +340,7 @@ def test_a_nan_field_does_not_block_the_edit() -> None:
         (b"---\n- a list\n---\n", "key: value"),
         (b"---\ntitle: t\npublished: false\n", "never closed"),
         (b"---\npublished: false\n---\n\xff\xfe body", "UTF-8"),
+        (b"---\n\xef\xbb\xbf---\n---\n", "byte order mark"),
     ],
 )
 def test_unsafe_front_matter_is_refused_with_a_reason(data: bytes, words: str) -> None:
