@@ -505,7 +505,7 @@ def cleanup_stray_temp_files(folder: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
-            match = _TEMP_NAME.fullmatch(name)
+            match = _TEMP_NAME.fullmatch(name) if TEMP_MARKER in name else None
             if match is None:
                 continue
             full = os.path.join(dirpath, name)
