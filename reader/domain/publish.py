@@ -7,14 +7,19 @@ token for one in the same quoting and spelling family, and leaves every other by
 Anything it cannot edit with certainty (flow style, duplicates, anchors, tags, block or
 multi-line values, front matter that does not parse) is refused with a sentence that says
 why, and every edit is checked by parsing the old and the new text before anything is
-written.
+written.  A missing key means unpublished: unpublishing such a file writes nothing, and
+publishing it adds ``published: true`` (and a minimal front matter where there is none),
+after which publish and unpublish undo each other byte for byte.
 
 Writing is atomic and careful about other writers: a hidden temp file in the same folder
 (named with the writer's pid, so a later run can tell a killed write's leftovers from a
 live one), fsync, then a last look at the target and an atomic swap.  On Linux the swap is
 ``renameat2(RENAME_EXCHANGE)``, which hands back whatever was displaced so a rename by
 another program in the last microseconds is noticed and undone instead of silently lost;
-elsewhere it is ``os.replace`` right after the last check.
+elsewhere it is ``os.replace`` right after the last check.  A program that rewrites the
+file in place (rather than by rename) and has already opened it when the swap happens
+writes into the replaced file; reader narrows that window by checking what it displaced
+once more after the folder fsync, but no rename-based save can close it entirely.
 """
 
 from __future__ import annotations
