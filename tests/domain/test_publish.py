@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.domain import publish
 from reader.domain.frontmatter import load_yaml_mapping, split_front_matter
@@ -26,6 +25,12 @@ from reader.domain.publish import (
     is_temp_file_name,
     set_published,
 )
+
+# Derived here, not imported: with several conftest.py files, "from conftest import"
+# gets whichever one pytest imported first.
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 
 RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -28,11 +28,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEED_FULL, SEEDS
 
 from reader.domain import publish
 from reader.domain.parse import parse_detail
 from reader.domain.publish import TEMP_MARKER, PublishError, set_published
+
+# Derived here, not imported: with several conftest.py files, "from conftest import"
+# gets whichever one pytest imported first.
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
 
 WORKER = Path(__file__).with_name("publish_worker.py")
 LONG = os.environ.get("READER_LONG_TESTS") == "1"

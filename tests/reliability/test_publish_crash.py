@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED_FULL, SEEDS
 
 from reader.domain.publish import (
     TEMP_MARKER,
@@ -28,6 +27,11 @@ from reader.domain.publish import (
     is_temp_file_name,
     set_published,
 )
+
+# Derived here, not imported: with several conftest.py files, "from conftest import"
+# gets whichever one pytest imported first.
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
 
 WORKER = Path(__file__).with_name("publish_worker.py")
 LONG = os.environ.get("READER_LONG_TESTS") == "1"
