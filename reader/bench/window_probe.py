@@ -38,8 +38,10 @@ import os
 import re
 import resource
 import sys
+import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,9 @@ POLL_MS = 5
 SETTLE_S = 0.3
 """Quiet time that counts as "settled": after the last row arrives, after the last filter change."""
 RSS_SAMPLE_MS = 100
+STALL_S = 0.05
+"""An event-loop gap longer than this is a stall worth sampling (half the issue's 100 ms)."""
+STALL_SAMPLE_S = 0.01
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -84,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         type=Path,
         metavar="FILE",
-        help="cProfile the GUI thread from building the window until loaded; stats to FILE",
+        help="cProfile the GUI thread from building the window until loaded; stats to FILE, "
+        "and what every thread was doing during each event-loop stall to FILE.stalls.txt",
     )
     args = parser.parse_args(argv)
     results = Probe(args).run()
@@ -114,6 +120,7 @@ class Probe:
 
         self.app = create_application([sys.argv[0]])
         self.ticks = _GapProbe()
+        self.stalls = _StallSampler(self.ticks) if self.args.profile is not None else None
         self.peak_tree_kb = 0
         rss_timer = QTimer()
         rss_timer.setInterval(RSS_SAMPLE_MS)
@@ -146,6 +153,11 @@ class Probe:
             self.profiler.disable()
             self.profiler.dump_stats(self.args.profile)
             self.profiler = None
+        if self.stalls is not None:
+            self.stalls.stop()
+            report = Path(f"{self.args.profile}.stalls.txt")
+            report.write_text(self.stalls.report(), encoding="utf-8")
+            self.stalls = None
 
     def _sample_rss(self) -> None:
         self.peak_tree_kb = max(self.peak_tree_kb, _tree_rss_kb(os.getpid()))
@@ -196,6 +208,8 @@ class Probe:
         self.window.show()
         shown = time.perf_counter()
         self.ticks.start()
+        if self.stalls is not None:
+            self.stalls.start()
         self.results["construct_s"] = shown - constructing
         if self.args.launched_at is not None:
             self.results["shown_s"] = time.time() - self.args.launched_at
@@ -418,6 +432,71 @@ class _GapProbe:
             self.longest = now - self.last
             self.longest_began = self.last
         self.last = now
+
+
+class _StallSampler(threading.Thread):
+    """A poor man's sampling profiler that looks only while the event loop is stalled.
+
+    cProfile sees the GUI thread's Python calls, but not a worker thread holding the GIL or
+    C++ work inside Qt; when the 5 ms tick is more than :data:`STALL_S` late, this thread
+    records the innermost frames of every thread every 10 ms, so the report says who was
+    running while the window could not react.
+    """
+
+    def __init__(self, ticks: _GapProbe) -> None:
+        super().__init__(name="stall-sampler", daemon=True)
+        self.ticks = ticks
+        self.gui_thread = threading.get_ident()
+        self.halt = threading.Event()
+        self.stalls: dict[float, Counter[str]] = {}
+        self.lengths: dict[float, float] = {}
+        self.origin = ticks.origin
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join(1)
+
+    def run(self) -> None:
+        self.origin = self.ticks.origin
+        names = {}
+        while not self.halt.wait(STALL_SAMPLE_S):
+            began = self.ticks.last
+            late = time.perf_counter() - began
+            if late < STALL_S:
+                continue
+            names.update({thread.ident: thread.name for thread in threading.enumerate()})
+            samples = self.stalls.setdefault(began, Counter())
+            self.lengths[began] = late
+            for ident, frame in sys._current_frames().items():
+                if ident == self.ident:
+                    continue
+                name = "GUI" if ident == self.gui_thread else names.get(ident, str(ident))
+                stack = traceback.extract_stack(frame)[-4:]
+                where = " < ".join(
+                    f"{Path(item.filename).name}:{item.lineno} {item.name}"
+                    for item in reversed(stack)
+                )
+                samples[f"[{name}] {where}"] += 1
+
+    def report(self) -> str:
+        if not self.stalls:
+            return f"no event-loop stall over {STALL_S * 1000:.0f} ms\n"
+        origin = self.origin
+        lines = [
+            "A GUI-thread stack that ends in the probe's own wait (QEventLoop.exec) means Qt's",
+            "C++ was running with no Python call on top: view layout, painting, proxy mapping.",
+            "",
+        ]
+        longest_first = sorted(self.stalls, key=lambda began: -self.lengths[began])
+        for began in longest_first:
+            lines.append(
+                f"stall of at least {self.lengths[began] * 1000:.0f} ms, "
+                f"{began - origin:.3f} s after show(); samples per thread and stack:"
+            )
+            for where, count in self.stalls[began].most_common(12):
+                lines.append(f"  {count:4d}  {where}")
+            lines.append("")
+        return "\n".join(lines)
 
 
 if __name__ == "__main__":
