@@ -363,7 +363,7 @@ def test_bomb_is_listed_and_shown_within_bounds_by_the_command_line(
     measured = run_measured(["-m", "reader", "list", str(tmp_path), "--json"])
     assert_bounded(f"{bomb.name} (reader list --json)", measured)
     assert measured.returncode == 0, measured.stderr[-3000:]
-    rows = {row["id"]: row for row in map(json.loads, measured.stdout.splitlines())}
+    rows = {row["id"]: row for row in map(json.loads, measured.stdout.split("\n")[:-1])}
     assert sorted(rows) == sorted([*files, SEED_FULL])
     for article_id in files:
         expected = bomb.list_error.get(article_id)
@@ -413,4 +413,4 @@ def test_folder_of_many_empty_files_is_listed_by_the_command_line(tmp_path: Path
     measured = run_measured(["-m", "reader", "list", str(tmp_path), "--json"])
     assert_bounded(f"{EMPTY_FILES:,} empty files (reader list --json)", measured)
     assert measured.returncode == 0, measured.stderr[-3000:]
-    assert len(measured.stdout.splitlines()) == EMPTY_FILES
+    assert measured.stdout.count("\n") == EMPTY_FILES

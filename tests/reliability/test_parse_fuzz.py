@@ -449,6 +449,11 @@ def test_every_fuzzed_file_is_listed_by_load_folder(
             assert_well_formed(summary, summary.id, data)
 
 
+def json_lines(text: str) -> list[dict]:
+    """JSON Lines split on newlines only: U+2028, NEL and friends may sit raw in strings."""
+    return [json.loads(line) for line in text.split("\n") if line]
+
+
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
     """``reader`` in-process; returns (exit code, stdout, stderr)."""
     from reader.cli import main
@@ -464,7 +469,7 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
 
 @FOLDER_FUZZ
 @given(files=st.lists(any_file, min_size=1, max_size=12))
-def test_reader_check_and_list_never_print_a_traceback(
+def test_reader_check_list_and_show_never_print_a_traceback(
     tmp_path_factory: pytest.TempPathFactory, files: list[bytes]
 ) -> None:
     pytest.importorskip("reader.cli")
@@ -478,10 +483,16 @@ def test_reader_check_and_list_never_print_a_traceback(
     assert "Traceback" not in out + err
     code, out, err = run_cli(["list", str(root), "--json"])
     assert code == 0, err
-    rows = [json.loads(line) for line in out.splitlines()]
+    rows = json_lines(out)
     assert sorted(row["id"] for row in rows) == sorted(ids)
     for row in rows:
         assert row["error"] is None or isinstance(row["error"], str)
+    for article_id in ids:  # the full article: every value of the front matter as JSON
+        code, out, err = run_cli(["show", str(root), "--json", "--", article_id])
+        assert code == 0, err
+        assert json.loads(out)["id"] == article_id
+        code, out, err = run_cli(["show", str(root), "--", article_id])
+        assert code == 0 and "Traceback" not in out + err
 
 
 # -- a real process over a fixed corpus --------------------------------------------------
@@ -518,7 +529,7 @@ def test_reader_subprocess_over_a_fuzzed_folder_prints_no_traceback(
     tmp_path: Path, command: list[str]
 ) -> None:
     pytest.importorskip("reader.cli")
-    ids = _write_folder(tmp_path, fixed_corpus(150, seed=6))
+    ids = _write_folder(tmp_path, fixed_corpus(400, seed=6))  # enough for the process pool
     folder_args = [str(tmp_path)] if command[0] != "list" else [str(tmp_path), *command[1:]]
     completed = subprocess.run(
         [sys.executable, "-m", "reader", command[0], *folder_args],
@@ -531,7 +542,7 @@ def test_reader_subprocess_over_a_fuzzed_folder_prints_no_traceback(
     assert "Traceback" not in completed.stdout + completed.stderr, completed.stderr[-2000:]
     assert completed.returncode in ((0, 1) if command[0] == "check" else (0,)), completed.stderr
     if command == ["list", "--json"]:
-        rows = [json.loads(line) for line in completed.stdout.splitlines()]
+        rows = json_lines(completed.stdout)
         assert sorted(row["id"] for row in rows) == sorted(ids)
 
 
