@@ -63,17 +63,27 @@ def assert_one_clear_line(stderr: str, *names: str) -> str:
 
 @contextlib.contextmanager
 def refuse_to_open(target: Path) -> Iterator[None]:
-    """``open`` raises PermissionError for ``target`` only, as for a mode-000 file."""
+    """``open`` and ``os.open`` raise PermissionError for ``target`` only, as for mode 000."""
     real_open = builtins.open
+    real_os_open = os.open
     denied = os.path.realpath(target)
 
+    def is_denied(file: object) -> bool:
+        return isinstance(file, (str, bytes, os.PathLike)) and os.path.realpath(file) == denied
+
     def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if isinstance(file, (str, bytes, os.PathLike)) and os.path.realpath(file) == denied:
+        if is_denied(file):
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(file))
         return real_open(file, *args, **kwargs)
 
+    def guarded_os_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if is_denied(path):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(builtins, "open", guarded_open)
+        patch.setattr(os, "open", guarded_os_open)
         yield
 
 
@@ -391,3 +401,77 @@ def test_verbose_with_an_unwritable_state_folder_still_runs(seeds_copy: Path) ->
     assert "Traceback" not in out + err
     messages = [line for line in err.splitlines() if line.startswith("reader: ")]
     assert len(messages) == 1 and "log file" in messages[0] and str(blocker) in messages[0]
+
+
+# -- the same failures in the window ----------------------------------------------------
+
+
+def open_window(qtbot, folder: Path, rows: int):
+    app = pytest.importorskip("reader.app")
+    window = app.MainWindow(folder, watch=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
+    return window
+
+
+def row_tooltip(window, article_id: str) -> str:
+    from PySide6.QtCore import Qt
+
+    model = window.article_view().model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if index.data(Qt.ItemDataRole.UserRole) == article_id:
+            return str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+    raise AssertionError(f"{article_id} is not listed")
+
+
+def test_window_lists_an_unreadable_file_as_a_problem_and_shows_the_rest(
+    qtbot, seeds_copy: Path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    with refuse_to_open(seeds_copy / SEED_FULL):
+        window = open_window(qtbot, seeds_copy, 2)
+        tooltip = row_tooltip(window, SEED_FULL)
+        assert "cannot read the file" in tooltip and "permission" in tooltip.lower()
+        assert row_tooltip(window, SEED_BODY_ONLY) == "Not published"
+        problems = window.findChild(QLabel, "detailProblems")
+        assert window.select_article(SEED_FULL)
+        qtbot.waitUntil(lambda: "cannot read the file" in problems.text())
+        title = window.findChild(QLabel, "detailTitle")
+        assert window.select_article(SEED_BODY_ONLY)
+        qtbot.waitUntil(lambda: title.text().startswith("Amid the Hollywood strike"))
+
+
+def test_window_publish_on_a_full_disk_names_the_file_and_the_next_one_works(
+    qtbot, seeds_copy: Path
+) -> None:
+    full = seeds_copy / SEED_FULL
+    before = full.read_bytes()
+    window = open_window(qtbot, seeds_copy, 2)
+    library = window.library()
+    with failing_fsync(OSError(errno.ENOSPC, "No space left on device"), only_for=SEED_FULL):
+        assert window.select_article(SEED_FULL)
+        qtbot.waitUntil(lambda: window.detail_pane().current_id() == SEED_FULL)
+        with qtbot.waitSignal(library.publishFailed, timeout=10_000):
+            window.action("TogglePublished").trigger()
+        message = window.message_bar().text()
+        assert SEED_FULL in message and "space" in message and "\n" not in message
+        assert full.read_bytes() == before
+        assert not library.article(SEED_FULL).published
+        assert window.select_article(SEED_BODY_ONLY)
+        qtbot.waitUntil(lambda: window.detail_pane().current_id() == SEED_BODY_ONLY)
+        with qtbot.waitSignal(library.publishSucceeded, timeout=10_000):
+            window.action("TogglePublished").trigger()
+    assert library.article(SEED_BODY_ONLY).published
+    assert sorted(p.name for p in seeds_copy.iterdir()) == sorted([SEED_FULL, SEED_BODY_ONLY])
+
+
+def test_window_opens_a_folder_whose_cache_is_garbage(qtbot, seeds_copy: Path) -> None:
+    code, _out, _err = run_cli(["list", str(seeds_copy)])
+    assert code == 0
+    _cache_file(seeds_copy).write_bytes(b"garbage" * 1000)
+    window = open_window(qtbot, seeds_copy, 2)
+    assert row_tooltip(window, SEED_FULL) == "Not published"
+    assert window.message_bar().text() == ""
