@@ -17,14 +17,11 @@ import argparse
 import contextlib
 import json
 import logging
-import logging.handlers
 import math
 import os
 import posixpath
 import re
-import shutil
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -288,8 +285,7 @@ def list_command(
         _error(f"cannot read the folder {printable(directory)}/: check its permissions")
     out = sys.stdout
     if as_json:
-        out.write("".join(json.dumps(list_record(a), ensure_ascii=False) + "\n"
-                          for a in articles))
+        out.write("".join(map(json_line, articles)))
     else:
         _write_table(out, articles)
     out.flush()
@@ -313,6 +309,40 @@ def list_record(article: ArticleSummary) -> dict[str, Any]:
         "error": None if error is None else error.message,
         "warnings": [warning.message for warning in article.warnings],
     }
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C-accelerated
+
+
+def json_line(article: ArticleSummary) -> str:
+    """``json.dumps(list_record(article), ensure_ascii=False)`` plus a newline, built directly.
+
+    Printing 10,000 articles is a fifth of a warm ``reader list --json``; skipping the dict
+    and the encoder's generic machinery halves that.  A test holds the two equal.
+    """
+    error = article.error
+    return (
+        f'{{"id": {_quote(article.id)}, "title": {_quote(article.title)}, '
+        f'"excerpt": {_quote(article.excerpt)}, '
+        f'"published_at": {_json_text(_iso(article.published_at))}, '
+        f'"source": {_quote(article.source)}, "url": {_quote(article.url)}, '
+        f'"published": {"true" if article.published else "false"}, '
+        f'"quality": {_json_number(article.quality)}, "heat": {_json_number(article.heat)}, '
+        f'"topics": [{", ".join(map(_quote, article.topics))}], '
+        f'"error": {"null" if error is None else _quote(error.message)}, '
+        f'"warnings": [{", ".join(_quote(w.message) for w in article.warnings)}]}}\n'
+    )
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _json_number(value: float | None) -> str:
+    value = _finite(value)
+    if value is None:
+        return "null"
+    return float.__repr__(value) if isinstance(value, float) else int.__repr__(int(value))
 
 
 def _in_state(article: ArticleSummary, state: str) -> bool:
@@ -378,6 +408,8 @@ _SORT_KEYS: dict[str, Callable[[ArticleSummary], tuple[Any, ...]]] = {
 
 def _write_table(out: TextIO, articles: list[ArticleSummary]) -> None:
     """An aligned table sized to the terminal; the id comes last and is never cut."""
+    import shutil
+
     width = shutil.get_terminal_size((120, 24)).columns
     rows = [
         (
@@ -741,6 +773,8 @@ def display_width(text: str) -> int:
 
 
 def _character_width(character: str) -> int:
+    import unicodedata
+
     if unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
@@ -786,6 +820,7 @@ def _detach_stdout() -> None:
 
 def _start_verbose_logging() -> list[logging.Handler]:
     """``--verbose``: everything to stderr, and to a rotating file in the state folder."""
+    import logging.handlers
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
-from reader.cli import bundled_seeds, display_width, fit, main, printable
+from reader.cli import bundled_seeds, display_width, fit, json_line, list_record, main, printable
+from reader.domain.article import ArticleSummary, Problem, Severity
+from reader.domain.parse import parse_summary
 
 REPO = Path(__file__).resolve().parent.parent
 LIST_KEYS = {
@@ -174,6 +176,25 @@ def test_list_escapes_odd_file_names(capsys: pytest.CaptureFixture[str], tmp_pat
 
     code, out, _ = run(capsys, "list", str(tmp_path), "--json")
     assert {json.loads(line)["id"] for line in out.splitlines()} == set(names)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        parse_summary(SEED_FULL, (SEEDS / SEED_FULL).read_bytes())[0],
+        parse_summary(SEED_BODY_ONLY, (SEEDS / SEED_BODY_ONLY).read_bytes())[0],
+        ArticleSummary(
+            id='odd "name"\n\u202e\\.txt', title="漢字 \x00 tab\t", quality=47.25,
+            heat=float("nan"), published=True, topics=("a", 'b "c"'),
+            problems=(Problem("bad", Severity.ERROR, 3, 1), Problem("meh", Severity.WARNING)),
+        ),
+        ArticleSummary(id="n.txt", title="", quality=1e20, heat=-0.0),
+    ],
+)
+def test_json_lines_are_exactly_json_dumps_of_the_record(summary: ArticleSummary) -> None:
+    line = json_line(summary)
+    assert line == json.dumps(list_record(summary), ensure_ascii=False) + "\n"
+    assert json.loads(line) == list_record(summary)
 
 
 def test_table_cells_respect_wide_characters() -> None:

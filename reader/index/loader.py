@@ -1,10 +1,11 @@
 """Loading a folder's summaries fast: scan, take what the cache still vouches for, parse the rest.
 
 Parsing is CPU-bound Python, so a cold start of thousands of files fans out to a process
-pool.  The pool uses the "forkserver" start method ("spawn" where there is none), never
-"fork": the caller may be a Qt process with threads, and forking one of those can deadlock
-the child.  The forkserver preloads this module, so each worker starts with the parser
-already imported.  Workers send back each summary already encoded as the cache's JSON
+pool.  The start method is chosen by :func:`_pool_context`: "fork" only while the process
+has a single thread (the command line; starting workers costs milliseconds), otherwise
+"forkserver" - a window is a process with threads, and forking one of those can deadlock
+the child.  The forkserver preloads the parser, so its workers start with it imported.
+Workers send back each summary already encoded as the cache's JSON
 (plus the casefolded body), which the parent needs for the cache anyway: that moves the
 encoding off the one process every result funnels through.  Small jobs (a reload, a burst
 of a few changed files) are parsed in-process, where starting a pool would cost more than
@@ -14,25 +15,21 @@ it saves.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.domain.article import ArticleSummary
 
-from .cache import IndexCache, summary_from_json, summary_to_json
+from .cache import IndexCache, summaries_from_json, summary_to_json
 from .scan import UNREAD_STAMP, FileStamp, read_summary, scan_folder_report
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 log = logging.getLogger(__name__)
 
@@ -93,23 +90,8 @@ def load_folder(
         for summary in found.values():
             emit.add(summary)
         emit.flush()
-        # Cache writes run on their own thread (SQLite releases the GIL while it writes),
-        # overlapping with decoding the next results instead of queueing behind them.
-        with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
-            writes = []
-            for rows in _parse_encoded(root, missing, workers=workers, should_stop=should_stop):
-                if index is not None:
-                    writes.append(writer.submit(index.store_encoded, rows))
-                for article_id, _stamp, summary_json, _body in rows:
-                    summary = summary_from_json(article_id, summary_json)
-                    result.articles[article_id] = summary
-                    emit.add(summary)
-                result.parsed += len(rows)
-                if should_stop is not None and should_stop():
-                    result.complete = False
-                    break
-        for write in writes:
-            write.result()
+        if missing:
+            _parse_missing(root, missing, index, result, emit, workers, should_stop)
         emit.flush()
         if index is not None and result.complete:
             index.prune(result.stamps)
@@ -122,6 +104,39 @@ def load_folder(
         time.perf_counter() - started,
     )
     return result
+
+
+def _parse_missing(
+    root: Path,
+    missing: list[str],
+    index: IndexCache | None,
+    result: LoadResult,
+    emit: _Batcher,
+    workers: int | None,
+    should_stop: Callable[[], bool] | None,
+) -> None:
+    """Parse what the cache could not vouch for, storing and announcing it as it comes."""
+    # Imported here: a warm start parses nothing and need not pay for the import.
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Cache writes run on their own thread (SQLite releases the GIL while it writes),
+    # overlapping with decoding the next results instead of queueing behind them.  The
+    # thread starts with the first write, after any worker processes are started.
+    writes: list[Future[None]] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
+        for rows in _parse_encoded(root, missing, workers=workers, should_stop=should_stop):
+            if index is not None:
+                writes.append(writer.submit(index.store_encoded, rows))
+            parsed = summaries_from_json([(row[0], row[2]) for row in rows])
+            for summary in parsed.values():
+                emit.add(summary)
+            result.articles.update(parsed)
+            result.parsed += len(rows)
+            if should_stop is not None and should_stop():
+                result.complete = False
+                break
+    for write in writes:
+        write.result()
 
 
 class _Batcher:
@@ -163,9 +178,11 @@ def parse_files(
     """
     del stamps  # the stamp read with the content is the one that counts
     for rows in _parse_encoded(root, ids, workers=workers, should_stop=should_stop):
+        summaries = summaries_from_json([(row[0], row[2]) for row in rows])
         yield [
-            (summary_from_json(article_id, summary_json), stamp, body_fold)
-            for article_id, stamp, summary_json, body_fold in rows
+            (summaries[article_id], stamp, body_fold)
+            for article_id, stamp, _summary_json, body_fold in rows
+            if article_id in summaries
         ]
 
 
@@ -196,6 +213,10 @@ def _parse_encoded(
     if len(ids) < IN_PROCESS_LIMIT or worker_count <= 1:
         yield from _parse_in_process(root, chunks, should_stop)
         return
+    # Imported here: a warm start never starts a pool and need not pay for these imports.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     remaining = dict(enumerate(chunks))
     try:
         executor = ProcessPoolExecutor(
@@ -238,12 +259,26 @@ def _parse_in_process(
             return
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """A start method that is safe from a threaded (Qt) parent: never "fork"."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+def _pool_context() -> BaseContext:
+    """The quickest start method that is safe here.
+
+    "fork" starts workers in milliseconds with everything already imported, but forking
+    a process that has other threads (a Qt application, the library's workers) can leave
+    the child holding a lock no thread will ever release.  So: "fork" only while this
+    process has a single thread (the command line), else "forkserver" (workers fork from
+    a clean server that preloads the parser), else "spawn".
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        import reader.domain.parse  # noqa: F401 - imported once here, inherited by workers
+
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the parser (and not the
-        # caller's __main__, which may be a test runner or the GUI).
+        # Not the caller's __main__ (a test runner, the GUI): only what parsing needs.
         context.set_forkserver_preload(["reader.index.loader", "reader.domain.parse"])
         return context
     return multiprocessing.get_context("spawn")

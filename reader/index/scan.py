@@ -22,6 +22,7 @@ folder of 10,000 articles appears:
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -49,21 +50,14 @@ def is_article_name(name: str) -> bool:
     """True for a file name reader lists: an article suffix, and not hidden or a leftover.
 
     Editors and reader's own publish write leave backup, swap and temp files beside the
-    real ones; listing them would show every article twice while someone edits.
+    real ones; listing them would show every article twice while someone edits.  Publish
+    temp files (:func:`reader.domain.publish.is_temp_file_name`) are hidden and lack an
+    article suffix, so the first two rules already leave them out (a test holds this).
     """
     lowered = name.lower()
     if not lowered.endswith(ARTICLE_SUFFIXES):
         return False
-    if name.startswith((".", "#")) or lowered.endswith(_EDITOR_LEFTOVER_SUFFIXES):
-        return False
-    return not _publish_temp_name_check()(name)
-
-
-@cache
-def _publish_temp_name_check() -> Callable[[str], bool]:
-    from reader.domain.publish import is_temp_file_name
-
-    return is_temp_file_name
+    return not (name.startswith((".", "#")) or lowered.endswith(_EDITOR_LEFTOVER_SUFFIXES))
 
 
 # -- walking the folder ------------------------------------------------------------------
@@ -168,19 +162,51 @@ def read_summary(root: Path, article_id: str) -> tuple[ArticleSummary, FileStamp
     from reader.domain.parse import MAX_FILE_BYTES, error_summary, os_error_problem
 
     try:
-        with open(os.path.join(root, article_id), "rb") as handle:
-            stamp = FileStamp.of(os.fstat(handle.fileno()))
-            if stamp.size > MAX_FILE_BYTES:
-                problem = Problem(
-                    f"file is {stamp.size / 1048576:.1f} MB, over reader's "
-                    f"{MAX_FILE_BYTES // 1048576} MB limit for one article"
-                )
-                return error_summary(article_id, problem), stamp, ""
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data, stamp = _read_bytes(os.path.join(root, article_id), MAX_FILE_BYTES)
     except OSError as exc:
         return error_summary(article_id, os_error_problem(exc)), None, ""
+    if data is None:
+        problem = Problem(
+            f"file is {stamp.size / 1048576:.1f} MB, over reader's "
+            f"{MAX_FILE_BYTES // 1048576} MB limit for one article"
+        )
+        return error_summary(article_id, problem), stamp, ""
     summary, body = summarize_bytes(article_id, data)
     return summary, stamp, body
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+"""Non-blocking so that a FIFO swapped in for an article cannot hang the loader."""
+
+
+def _read_bytes(path: str, limit: int) -> tuple[bytes | None, FileStamp]:
+    """A file's bytes (None if over ``limit``) and the stamp of what was read.
+
+    Plain ``os`` calls: ``open(...).read(limit)`` would allocate ``limit`` bytes up front
+    for every file, and the buffered-file machinery costs more than the read itself for a
+    few kilobytes - together most of a cold start's I/O time.
+    """
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+        stamp = FileStamp.of(info)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        if stamp.size > limit:
+            return None, stamp
+        parts = [os.read(descriptor, stamp.size + 1)]
+        total = len(parts[0])
+        while total > stamp.size:  # it grew since fstat: read on, within the limit
+            more = os.read(descriptor, min(1 << 20, limit + 1 - total))
+            if not more:
+                break
+            parts.append(more)
+            total += len(more)
+            if total > limit:
+                return None, FileStamp(total, stamp.mtime_ns, stamp.inode)
+    finally:
+        os.close(descriptor)
+    return parts[0] if len(parts) == 1 else b"".join(parts), stamp
 
 
 def summarize_bytes(article_id: str, data: bytes) -> tuple[ArticleSummary, str]:
@@ -283,9 +309,18 @@ _LINE = (
     f"|{_KEY_PATTERN}:(?:[ ]+{_SCALAR_PATTERN})?)?{_COMMENT}"
     f"|[ ]*\\#[^\\n{_BAD}]*)"
 )
-_DOCUMENT = re.compile(f"(?:{_LINE}\\n)*{_LINE}")
-"""Every line is blank, a comment, ``key:``, ``key: scalar``, ``-``, ``- scalar``,
-``- key:`` or ``- key: scalar``, each scalar being one whose construction cannot fail."""
+
+
+@cache
+def _document_pattern() -> re.Pattern[str]:
+    """Every line is blank, a comment, ``key:``, ``key: scalar``, ``-``, ``- scalar``,
+    ``- key:`` or ``- key: scalar``, each scalar being one whose construction cannot fail.
+
+    Compiled on first use: it takes ~15 ms, which a warm start (no parsing) should not pay.
+    """
+    return re.compile(f"(?:{_LINE}\\n)*{_LINE}")
+
+
 # Two substitutions reduce a valid document to its shape: values become "x", comments go.
 _VALUE_AFTER_KEY = re.compile(r":[ ]+[^ #\n][^\n]*")
 _VALUE_AFTER_DASH = re.compile(f"-[ ]+(?!{_KEY_PATTERN}:(?:[ ]|$))[^ #\\n][^\\n]*", re.MULTILINE)
@@ -298,6 +333,7 @@ _MAX_DEPTH = 48
 """Below the real loader's nesting limit, for the same reason."""
 _SHAPE_CACHE_LIMIT = 4096
 _valid_shapes: dict[str, bool] = {}
+_block_values: dict[str, Any] = {}
 
 
 def fast_summary_fields(yaml_text: str) -> dict[str, Any] | None:
@@ -310,7 +346,7 @@ def fast_summary_fields(yaml_text: str) -> dict[str, Any] | None:
         if yaml_text.count("\r") != yaml_text.count("\r\n"):
             return None
         yaml_text = yaml_text.replace("\r\n", "\n")
-    if yaml_text.count("\n") > _MAX_LINES or _DOCUMENT.fullmatch(yaml_text) is None:
+    if yaml_text.count("\n") > _MAX_LINES or _document_pattern().fullmatch(yaml_text) is None:
         return None
     shape = _VALUE_AFTER_DASH.sub("- x", _VALUE_AFTER_KEY.sub(": x", yaml_text))
     if "#" in shape:
@@ -339,7 +375,11 @@ def _summary_fields(text: str) -> dict[str, Any]:
     for key, value in _TOP_LEVEL_ENTRY.findall(text):
         if key not in SUMMARY_FIELDS:
             continue
-        if value and value[0] != "#":
+        if value and value[0] == '"':
+            # The document is validated: a double-quoted value holds no escapes and ends
+            # at the next quote.
+            fields[key] = value[1 : value.index('"', 1)]
+        elif value and value[0] != "#":
             fields[key] = _scalar(value)
         else:
             fields[key] = None  # a block: parsed below, once, from its last occurrence
@@ -350,11 +390,23 @@ def _summary_fields(text: str) -> dict[str, Any]:
 
 
 def _block_value(text: str, key: str) -> Any:
+    """The value of the block under the last ``key:`` line.
+
+    Blocks repeat across a pipeline's files (the same provider, the same topics), so
+    parsed values are remembered by their text.  They are shared: callers only read them.
+    """
     start = text.rfind(f"\n{key}:")
     end = text.find("\n", start + 1)
     while end >= 0 and text[end + 1 : end + 2] in (" ", "-", "#"):
         end = text.find("\n", end + 1)
-    return _parse_subset(text[start + 1 : end if end >= 0 else len(text)])[key]
+    block = text[start + 1 : end if end >= 0 else len(text)]
+    value = _block_values.get(block, _block_values)
+    if value is _block_values:
+        value = _parse_subset(block)[key]
+        if len(_block_values) >= _SHAPE_CACHE_LIMIT:
+            _block_values.clear()
+        _block_values[block] = value
+    return value
 
 
 def _shape_is_valid(shape: str) -> bool:

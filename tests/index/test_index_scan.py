@@ -191,3 +191,55 @@ def test_fast_split_cuts_exactly_like_the_domain(
         assert got is None
     else:
         assert got == (expected.yaml_text, expected.body)
+
+
+def test_read_summary_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    summary, stamp, _body = read_summary(tmp_path, "pipe.txt")
+    assert stamp is None
+    assert summary.error is not None
+    assert "not a regular file" in summary.error.message
+
+
+def test_a_file_that_grows_while_read_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "growing.txt", ARTICLE + "x" * 5000)
+    real_fstat = os.fstat
+
+    def stale_fstat(descriptor: int) -> os.stat_result:
+        info = list(real_fstat(descriptor))
+        info[6] = 10  # st_size as it was a moment ago
+        return os.stat_result(info)
+
+    monkeypatch.setattr(scan.os, "fstat", stale_fstat)
+    summary, _stamp, body = read_summary(tmp_path, "growing.txt")
+    assert summary.title == "Hello"
+    assert body == "Body\n" + "x" * 5000
+
+
+def test_a_file_that_grows_past_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 1000)
+    write(tmp_path, "growing.txt", "y" * 3000)
+    real_fstat = os.fstat
+
+    def stale_fstat(descriptor: int) -> os.stat_result:
+        info = list(real_fstat(descriptor))
+        info[6] = 10
+        return os.stat_result(info)
+
+    monkeypatch.setattr(scan.os, "fstat", stale_fstat)
+    summary, _stamp, _body = read_summary(tmp_path, "growing.txt")
+    assert summary.error is not None
+    assert "limit" in summary.error.message
+
+
+@given(st.text(min_size=1, max_size=40).filter(lambda n: "/" not in n and "\x00" not in n))
+def test_publish_temp_files_are_never_articles(base: str) -> None:
+    from reader.domain.publish import is_temp_file_name
+
+    temp = f".{base}.12345.reader-tmp-0af3"
+    assert is_temp_file_name(temp)
+    assert not is_article_name(temp)
