@@ -397,7 +397,8 @@ def _block_value(text: str, key: str) -> Any:
     """
     start = text.rfind(f"\n{key}:")
     end = text.find("\n", start + 1)
-    while end >= 0 and text[end + 1 : end + 2] in (" ", "-", "#"):
+    # The block goes on over indented lines, "- " items, comments and blank lines.
+    while end >= 0 and text[end + 1 : end + 2] in (" ", "-", "#", "\n"):
         end = text.find("\n", end + 1)
     block = text[start + 1 : end if end >= 0 else len(text)]
     value = _block_values.get(block, _block_values)

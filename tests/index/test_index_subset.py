@@ -205,3 +205,11 @@ def test_a_folder_of_generated_files_summarises_like_the_domain(tmp_path: Path) 
     for index, text in enumerate(variants):
         data = text.encode("utf-8")
         assert summarize_bytes(f"{index}.txt", data) == parse_summary(f"{index}.txt", data)
+
+
+def test_blank_lines_inside_a_summary_block_are_part_of_it() -> None:
+    text = "provider:\n\n  name: KRON4 News\n\n  domain: kron4.com\n\ntopics:\n\n- AI\n\ntitle: x"
+    assert_agrees(text)
+    assert fast_summary_fields(text) == {
+        "provider": {"name": "KRON4 News", "domain": "kron4.com"}, "topics": ["AI"], "title": "x"
+    }
