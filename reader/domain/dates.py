@@ -7,7 +7,7 @@ the editor's machine would make the same file sort differently on two desks.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -22,6 +22,21 @@ _ZONE_ABBREVIATIONS: dict[str, int] = {
     "AKST": -32400, "AKDT": -28800, "HST": -36000,
 }
 _TZINFOS = {name: tz.tzoffset(name, offset) for name, offset in _ZONE_ABBREVIATIONS.items()}
+
+
+def _zone(name: str | None, offset: int | None) -> tzinfo | None:
+    """The zone dateutil found: a known abbreviation, a numeric offset, or none (UTC later).
+
+    A callable rather than a dict, so an unknown name ("T", "XYZ") means "no zone" quietly:
+    given a dict, dateutil warns (a line on a CLI user's terminal, an error under pytest)
+    and says that a future version will raise instead.
+    """
+    if name is not None and name in _TZINFOS:
+        return _TZINFOS[name]
+    if offset is not None:
+        return tz.tzoffset(name, offset)
+    return None
+
 
 _MONTH_NAMES = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -58,10 +73,10 @@ def parse_date_value(value: object) -> datetime | None:
     if not text or len(text) > 200:
         return None
     try:
-        parsed = dateutil_parser.parse(text, tzinfos=_TZINFOS)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return as_aware(parsed)
+        return as_aware(datetime.fromisoformat(text))
+    except ValueError:
+        pass  # not ISO 8601: a free form for dateutil
+    return _complete_date(text, fuzzy=False)
 
 
 def leading_date(text: str) -> datetime | None:
@@ -77,12 +92,31 @@ def leading_date(text: str) -> datetime | None:
         match = _LEADING_DATE_HINT.search(line[:200])
         if match is None:
             return None
-        try:
-            parsed = dateutil_parser.parse(match.group(1), fuzzy=True, tzinfos=_TZINFOS)
-        except (ValueError, OverflowError, TypeError):
-            return None
-        return as_aware(parsed)
+        return _complete_date(match.group(1), fuzzy=True)
     return None
+
+
+# Two different days: whatever part of a date the text leaves out, dateutil takes from
+# its default, so a part that differs between the two parses was never written.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+
+
+def _complete_date(text: str, *, fuzzy: bool) -> datetime | None:
+    """``text`` as a date if it names a year, a month and a day; else None.
+
+    dateutil fills what is missing from today ("7 AM" becomes this morning, "July 2023"
+    today's day of July), which would make a file's date depend on when it is read.
+    """
+    try:
+        first, second = (
+            dateutil_parser.parse(text, default=default, fuzzy=fuzzy, tzinfos=_zone)
+            for default in _DEFAULTS
+        )
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if first.date() != second.date():
+        return None
+    return as_aware(first)
 
 
 def to_iso(value: datetime | None) -> str | None:

@@ -24,7 +24,7 @@ import random
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -417,6 +417,125 @@ def test_infinite_and_undefined_numbers_are_warnings_not_values() -> None:
     assert detail.summary.quality is None and detail.summary.heat is None
     assert len(detail.summary.warnings) == 2
     assert (detail.images[0].width, detail.images[0].height) == (None, None)
+
+
+# -- dates and URLs: the free-form parsers -----------------------------------------------
+
+_DATE_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "2023",
+            "-",
+            "07",
+            "26",
+            "T",
+            ":",
+            "Z",
+            "+",
+            "99",
+            "PDT",
+            "July",
+            " ",
+            ",",
+            "AM",
+            "PM",
+            "0",
+            "9999999999",
+            ".",
+            "/",
+            "of",
+            "EST",
+            "UTC+5",
+            "24:00",
+            "60",
+            "1e10",
+            "Feb 30",
+            "BST",
+            "noon",
+            "XYZ",
+            "\x00",
+            "+05:30",
+            "Wed",
+            "2023-07-26",
+        ]
+    ),
+    st.text(max_size=5),
+)
+
+
+@FUZZ
+@given(parts=st.lists(_DATE_PIECES, max_size=12))
+def test_free_form_dates_never_raise_warn_or_depend_on_today(parts: list[str]) -> None:
+    """dateutil warns on unknown zone names (an error under this suite's filterwarnings)
+    and fills missing parts from today; neither may reach a file's date."""
+    from reader.domain.dates import leading_date, parse_date_value
+
+    text = "".join(parts)
+    for value in (parse_date_value(text), leading_date(f"date {text}\nmore text")):
+        assert value is None or value.tzinfo is not None
+    parsed = parse_date_value(text)
+    if parsed is not None:  # a whole date: the same whatever the default day
+        assert parsed.year in range(1, 10_000)
+
+
+@pytest.mark.parametrize("text", ["7 AM", "07 AM.T", "July 2023", "2023", "10:45 PDT", "26 July"])
+def test_a_partial_date_is_not_completed_from_today(text: str) -> None:
+    """Found by fuzzing: these became today's date, so the sort order changed daily."""
+    from reader.domain.dates import parse_date_value
+
+    assert parse_date_value(text) is None
+    summary, _ = parse_summary("d.txt", f"---\npublishedDateTime: '{text}'\n---\n".encode())
+    assert summary.published_at is None and summary.published_at_text == text
+    assert "not a date reader understands" in summary.warnings[0].message
+
+
+def test_an_unknown_zone_name_is_utc_without_a_warning() -> None:
+    from reader.domain.dates import parse_date_value
+
+    parsed = parse_date_value("2023-07-26 12:00 XYZ")
+    assert parsed == datetime(2023, 7, 26, 12, tzinfo=UTC)
+
+
+@FUZZ
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "http",
+                    "://",
+                    "[",
+                    "]",
+                    "::1",
+                    ":",
+                    "@",
+                    "/",
+                    "%",
+                    "host",
+                    "\\",
+                    "#",
+                    "?",
+                    "ſ",
+                    "\u0130",
+                    "xn--",
+                    "..",
+                    "\uff0e",
+                    "javascript:",
+                    " ",
+                ]
+            ),
+            st.text(max_size=4),
+        ),
+        max_size=10,
+    )
+)
+def test_url_helpers_never_raise(parts: list[str]) -> None:
+    from reader.domain.urls import refusal_message, safe_url, url_host
+
+    url = "".join(parts)
+    safe_url(url)
+    assert isinstance(url_host(url), str)
+    assert "\n" not in refusal_message(url)
 
 
 # -- a folder of fuzzed files ------------------------------------------------------------
