@@ -17,11 +17,16 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.cli import bundled_seeds, display_width, fit, json_line, list_record, main, printable
 from reader.domain.article import ArticleSummary, Problem, Severity
 from reader.domain.parse import parse_summary
+
+# The seeds, derived here: tests/ is not a package, and another folder's conftest
+# may be the one importable as `conftest` when the whole suite runs.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 
 REPO = Path(__file__).resolve().parent.parent
 LIST_KEYS = {

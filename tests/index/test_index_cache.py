@@ -9,13 +9,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.domain.article import ArticleSummary, Problem, Severity
 from reader.domain.parse import parse_summary
 from reader.index import cache as cache_module
 from reader.index.cache import IndexCache, cache_path, summary_from_json, summary_to_json
 from reader.index.scan import UNREAD_STAMP, FileStamp
+
+# The seeds, derived here: tests/ is not a package, and another folder's conftest
+# may be the one importable as `conftest` when the whole suite runs.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 
 STAMP = FileStamp(size=10, mtime_ns=1_700_000_000_000_000_000, inode=42)
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.domain.article import ArticleSummary
 from reader.domain.parse import load_summary
@@ -15,6 +14,12 @@ from reader.index import loader
 from reader.index.cache import IndexCache, cache_path
 from reader.index.loader import load_folder, parse_files
 from reader.index.scan import UNREAD_STAMP, FileStamp, read_summary
+
+# The seeds, derived here: tests/ is not a package, and another folder's conftest
+# may be the one importable as `conftest` when the whole suite runs.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 
 BROKEN = "---\ntitle: [unclosed\n---\nbody\n"
 
@@ -198,3 +203,30 @@ def test_a_copied_folder_has_its_own_cache(tmp_path: Path, seeds_copy: Path) -> 
     other = tmp_path / "copy"
     shutil.copytree(seeds_copy, other)
     assert load_folder(other).parsed == 2
+
+
+def test_a_threaded_caller_gets_forkserver_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With other threads alive (as in the window) the pool must not fork this process."""
+    import multiprocessing
+    import threading
+
+    count = loader.IN_PROCESS_LIMIT + 10
+    folder = make_folder(tmp_path / "articles", count)
+    methods: list[str] = []
+    real_context = loader._pool_context
+
+    def recording_context() -> multiprocessing.context.BaseContext:
+        context = real_context()
+        methods.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(loader, "_pool_context", recording_context)
+    results: list[loader.LoadResult] = []
+    worker = threading.Thread(target=lambda: results.append(load_folder(folder, workers=2)))
+    worker.start()
+    worker.join(timeout=120)
+
+    assert methods == ["forkserver"]
+    assert results[0].parsed == count

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +25,12 @@ from reader.index.scan import (
     fast_summary_fields,
     summarize_bytes,
 )
+
+# The seeds, derived here: tests/ is not a package, and another folder's conftest
+# may be the one importable as `conftest` when the whole suite runs.
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 
 
 def yaml_answer(text: str) -> dict[str, Any] | None:
