@@ -243,3 +243,18 @@ def test_publish_temp_files_are_never_articles(base: str) -> None:
     temp = f".{base}.12345.reader-tmp-0af3"
     assert is_temp_file_name(temp)
     assert not is_article_name(temp)
+
+
+def test_a_parser_bug_costs_one_file_not_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "boom.txt")
+
+    def exploding(article_id: str, data: bytes) -> None:
+        raise IndexError("string index out of range")
+
+    monkeypatch.setattr(scan, "summarize_bytes", exploding)
+    summary, stamp, _body = read_summary(tmp_path, "boom.txt")
+    assert stamp is not None
+    assert summary.error is not None
+    assert "IndexError" in summary.error.message
