@@ -93,7 +93,7 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
     ``first_line`` is the file line where ``yaml_text`` starts, used to report positions
     in terms of the file rather than of the front matter.
     """
-    _refuse_deep_flow(yaml_text, first_line)
+    _refuse_oversized(yaml_text, first_line)
     try:
         data = yaml.load(yaml_text, Loader=_SafeLoader)  # noqa: S506 - safe loader only
     except yaml.MarkedYAMLError as exc:
@@ -140,24 +140,31 @@ def load_fields(yaml_text: str, wanted: frozenset[str], first_line: int = 2) -> 
     :func:`reader.domain.fastyaml.summary_fields`; anything else is loaded in full.  Either
     way a document that is not valid YAML raises :class:`FrontMatterError`.
     """
-    _refuse_deep_flow(yaml_text, first_line)
+    _refuse_oversized(yaml_text, first_line)
     fields = summary_fields(yaml_text, wanted)
     if fields is not None:
         return fields
     return load_yaml_mapping(yaml_text, first_line)
 
 
-def _refuse_deep_flow(yaml_text: str, first_line: int) -> None:
-    """Refuse ``[[[[...`` nested past :data:`MAX_YAML_DEPTH` before libyaml reads it all.
+def _refuse_oversized(yaml_text: str, first_line: int) -> None:
+    """Refuse front matter too deep or too big to build, before libyaml or PyYAML build it.
 
-    libyaml's scanner does work proportional to the nesting depth for every token, so a
-    100 KB line of brackets takes it seconds and an 8 MB one hours.  Its events come one
-    at a time, so stopping at the first event past the limit costs almost nothing; files
-    with few brackets (all real ones) skip even that.
+    Two costs are paid before :func:`_check_size` could look at the result: libyaml's
+    scanner does work proportional to the flow nesting depth for every token (a 100 KB line
+    of ``[`` takes it seconds, an 8 MB one hours), and PyYAML's constructor builds every
+    value of a "wide" document (700,000 keys in 8 MB: 8 s and 500 MB).  libyaml's events
+    come one at a time, so counting them and stopping at the first one past a limit costs
+    little; files with few brackets and under 200 KB of front matter (all real ones) skip
+    even that, as they cannot hold that many values.
     """
-    if yaml_text.count("[") + yaml_text.count("{") <= MAX_YAML_DEPTH:
+    if (
+        yaml_text.count("[") + yaml_text.count("{") <= MAX_YAML_DEPTH
+        and len(yaml_text) <= 2 * MAX_YAML_NODES
+    ):
         return
     depth = 0
+    values = 0
     try:
         for event in yaml.parse(yaml_text, Loader=_SafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
@@ -170,6 +177,17 @@ def _refuse_deep_flow(yaml_text: str, first_line: int) -> None:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+                continue
+            elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                continue
+            values += 1
+            if values > MAX_YAML_NODES:
+                raise FrontMatterError(
+                    f"front matter holds more than {MAX_YAML_NODES:,} values: "
+                    "refusing to read it",
+                    line=event.start_mark.line + first_line,
+                    column=event.start_mark.column + 1,
+                )
     except yaml.YAMLError:
         return  # the loader reports it, with its own message and position
 

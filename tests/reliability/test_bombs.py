@@ -70,6 +70,26 @@ def huge_body(size: int) -> bytes:
     return head + line * (size // len(line) + 1)
 
 
+def wide_front_matter(size: int) -> bytes:
+    """About 700,000 keys in 8 MB: plain YAML that would take seconds and 500 MB to build."""
+    lines = b"".join(b"k%07d: v\n" % index for index in range(size // 12))
+    return b"---\ntitle: Wide\n" + lines + b"---\nbody\n"
+
+
+def wide_flow(values: int) -> bytes:
+    return b"---\ntitle: Wide\nx: [" + b"1," * values + b"1]\n---\n"
+
+
+def make_special_files(root: Path) -> None:
+    """A 10 GB sparse file, a FIFO and links to devices, all named like articles."""
+    with open(root / "sparse-10-gb.txt", "wb") as handle:
+        handle.truncate(10 * 1024**3)
+    os.mkfifo(root / "pipe.txt")
+    os.symlink("/dev/zero", root / "zero.txt")
+    os.symlink("/dev/urandom", root / "random.md")
+    os.symlink("loop.txt", root / "loop.txt")
+
+
 def binary_noise() -> bytes:
     noise = random.Random(6).randbytes(64 * 1024)
     return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + noise
@@ -87,6 +107,10 @@ class Bomb:
     max_title: dict[str, int] = field(default_factory=dict)
     show: tuple[str, ...] = ()
     """Ids whose detail is read too (as the window's detail pane does)."""
+    prepare: Callable[[Path], None] | None = None
+    """Makes files that are not plain bytes (FIFOs, links, sparse files)."""
+    listed: tuple[str, ...] = ()
+    """Ids ``prepare`` makes that must be listed (the others are not articles)."""
 
 
 BOMBS = [
@@ -132,6 +156,26 @@ BOMBS = [
         show=("big.txt",),
     ),
     Bomb(
+        "wide-700000-keys",
+        lambda: {"wide.txt": wide_front_matter(MAX_FILE_BYTES - 64 * 1024)},
+        list_error={"wide.txt": "more than 100,000 values"},
+        show=("wide.txt",),
+    ),
+    Bomb(
+        "wide-4000000-flow-values",
+        lambda: {"flow.txt": wide_flow(MAX_FILE_BYTES // 2 - 1024)},
+        list_error={"flow.txt": "more than 100,000 values"},
+        show=("flow.txt",),
+    ),
+    Bomb(
+        "sparse-10-gb-fifo-device-links",
+        lambda: {},
+        prepare=make_special_files,
+        listed=("sparse-10-gb.txt",),
+        list_error={"sparse-10-gb.txt": "MB limit"},
+        show=("sparse-10-gb.txt",),
+    ),
+    Bomb(
         "title-10000-characters",
         lambda: {
             "words.txt": b"---\ntitle: " + b"word " * 2000 + b"\n---\n",
@@ -157,8 +201,10 @@ def build_folder(root: Path, bomb: Bomb) -> dict[str, bytes]:
     files = bomb.files()
     for article_id, data in files.items():
         (root / article_id).write_bytes(data)
+    if bomb.prepare is not None:
+        bomb.prepare(root)
     shutil.copy(SEEDS / SEED_FULL, root / SEED_FULL)
-    return files
+    return {**files, **dict.fromkeys(bomb.listed, b"")}
 
 
 # -- measuring a child process -----------------------------------------------------------
