@@ -2,10 +2,10 @@
 
 Each bomb is put in a folder beside a normal seed and listed by a separate Python process
 (the index's ``load_folder``, cold then from the warm cache, then the detail of the bomb,
-as the window does; and ``reader list --json`` / ``reader show --json`` once the command
-line exists).  The parent measures the child's wall time and peak resident memory (from
-``os.wait4``, which covers the child and any pool workers it waited for) and holds them
-to generous bounds: **under 20 s and under 600 MB**.  These are robustness bounds, not
+as the window does; and ``reader list --json`` / ``reader show --json``).  The parent
+measures the child's wall time; the child records its own peak resident memory (``VmHWM``)
+plus the summed memory of any parser processes it starts, and both are held to generous
+bounds: **under 20 s, and under 600 MB in all**.  These are robustness bounds, not
 performance targets: a bomb that got through would take minutes or gigabytes.  Where the
 file is broken, it must be listed with one clear problem and the seed beside it must load
 normally.
