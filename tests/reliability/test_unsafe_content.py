@@ -427,6 +427,12 @@ def test_a_hostile_article_opens_and_fetches_only_http(
     anchors = body_anchors(body)
     assert "https://fine.example/body" in anchors and len(anchors) >= 5
     for href in anchors:
+        body.highlighted.emit(QUrl(href))  # hovering shows where it goes, before a click
+        hover = body.viewport().toolTip()
+        if href.startswith("https://"):
+            assert hover == "fine.example"
+        else:
+            assert "will not open" in hover, href
         body.anchorClicked.emit(QUrl(href))
     assert recorder.urls == ["https://fine.example/related", "https://fine.example/body"]
     assert all(url.startswith("https://") for url in recorder.urls)
