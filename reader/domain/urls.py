@@ -7,9 +7,11 @@ URL from a file asks :func:`safe_url` first.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 SAFE_SCHEMES = frozenset({"http", "https"})
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
 def safe_url(url: object) -> str | None:
@@ -43,6 +45,6 @@ def refusal_message(url: object) -> str:
         return "This article has no web address to open."
     scheme = text.split(":", 1)[0][:20] if ":" in text else ""
     shown = text if len(text) <= 60 else text[:57] + "…"
-    if scheme:
+    if _SCHEME.fullmatch(scheme):  # named only when it is one: no line breaks from a file
         return f"Refused to open {shown!r}: only http and https links are opened, not {scheme}:."
     return f"Refused to open {shown!r}: it is not a complete http or https address."

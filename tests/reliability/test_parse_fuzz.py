@@ -673,3 +673,11 @@ def test_the_mutations_really_damage_files() -> None:
     assert changed > 180
     assert errors > 20  # many mutants break the YAML...
     assert errors < 190  # ...and many still read
+
+
+def test_a_refusal_never_names_a_scheme_with_a_line_break() -> None:
+    """Found by fuzzing: '0\\n://' made the refusal message span two lines."""
+    from reader.domain.urls import refusal_message
+
+    message = refusal_message("0\n://evil")
+    assert "\n" not in message and "not a complete http or https address" in message
