@@ -102,6 +102,8 @@ def test_edge_documents_agree(text: str) -> None:
     "text",
     [
         "title: a: b",  # PyYAML refuses
+        "title: a:\n",  # a colon ending the line, before a newline
+        "x.y: a:\ncategory: news",
         "title: [a, b",  # unterminated flow sequence
         "publishedDateTime: 2023-02-30T10:00:00Z",  # an impossible date
         "related:\n  - publishedDateTime: 2023-13-01T00:00:00Z",  # nested, still refused
