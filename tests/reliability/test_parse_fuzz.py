@@ -681,3 +681,27 @@ def test_a_refusal_never_names_a_scheme_with_a_line_break() -> None:
 
     message = refusal_message("0\n://evil")
     assert "\n" not in message and "not a complete http or https address" in message
+
+
+def test_the_window_lists_and_shows_every_fuzzed_file(qtbot, tmp_path: Path) -> None:
+    """Each mutant is listed and opened in the detail pane; pytest-qt fails the test on
+    any exception raised inside a Qt slot or virtual method along the way."""
+    app = pytest.importorskip("reader.app")
+    from PySide6.QtCore import Qt
+
+    ids = _write_folder(tmp_path, fixed_corpus(40, seed=7))
+    window = app.MainWindow(tmp_path, watch=False)
+    qtbot.addWidget(window)
+    window.show()
+    model = window.article_view().model()
+    qtbot.waitUntil(lambda: model.rowCount() == len(ids))
+    listed = {model.index(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(len(ids))}
+    assert listed == set(ids)
+    pane = window.detail_pane()
+    for article_id in ids:
+        with qtbot.waitSignal(
+            window.library().detailReady,
+            check_params_cb=lambda detail, article_id=article_id: detail.id == article_id,
+        ):
+            assert window.select_article(article_id)
+        qtbot.waitUntil(lambda article_id=article_id: pane.current_id() == article_id)
