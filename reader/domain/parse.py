@@ -59,14 +59,25 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        if b"\x00" in data[:8192]:
-            message = "file is binary, not text: it cannot be an article"
-        else:
-            message = (
-                f"file is not valid UTF-8 text (byte 0x{data[exc.start]:02x}): "
-                "save it as UTF-8"
-            )
+        message = _not_text_message(data) or (
+            f"file is not valid UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8"
+        )
         raise FrontMatterError(message, line=line, column=column) from None
+
+
+def _not_text_message(data: bytes) -> str | None:
+    """Why ``data`` is not UTF-8 text, when it is UTF-16 or binary; else None."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Windows tools save "Unicode" as UTF-16 with a byte order mark: text, not binary.
+        return "file is saved as UTF-16 text: save it as UTF-8"
+    if b"\x00" not in head:
+        return None
+    half = max(1, len(head) // 2)
+    zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+    if zeros[1] > 0.4 * half and zeros[0] < 0.1 * half:  # ASCII text as UTF-16, no BOM
+        return "file looks like UTF-16 text: save it as UTF-8"
+    return "file is binary, not text: it cannot be an article"
 
 
 def read_file_bytes(path: Path) -> bytes:
@@ -175,6 +186,15 @@ def _parse(
     body = split.body
     problems: list[Problem] = []
     if split.yaml_text is None:
+        # NUL is valid UTF-8 but never text: without front matter to say otherwise, the
+        # file is binary (or BOM-less UTF-16), and its "title" would be control characters.
+        nul = body.find("\x00", 0, 8192)
+        if nul >= 0:
+            message = _not_text_message(data) or "file is binary, not text"
+            line = body.count("\n", 0, nul) + 1
+            column = nul - (body.rfind("\n", 0, nul) + 1) + 1
+            problem = Problem(message, Severity.ERROR, line, column)
+            return error_summary(article_id, problem), {}, ""
         summary = _body_only_summary(article_id, body)
     else:
         summary = _front_matter_summary(article_id, front, body, problems)

@@ -189,10 +189,19 @@ BOMBS = [
         "binary-named-txt",
         lambda: {
             "image.txt": binary_noise(),
+            "zeros.txt": bytes(64 * 1024),
             "latin1.md": "---\ntitle: café\n---\n".encode("latin-1"),
+            "utf16.md": "---\ntitle: Unicode\n---\nbody\n".encode("utf-16"),
+            "utf16-no-bom.md": "Title line\nbody\n".encode("utf-16-le"),
         },
-        list_error={"image.txt": "binary", "latin1.md": "not valid UTF-8"},
-        show=("image.txt", "latin1.md"),
+        list_error={
+            "image.txt": "binary",
+            "zeros.txt": "binary",
+            "latin1.md": "not valid UTF-8",
+            "utf16.md": "UTF-16",
+            "utf16-no-bom.md": "UTF-16",
+        },
+        show=("image.txt", "zeros.txt", "latin1.md", "utf16.md", "utf16-no-bom.md"),
     ),
 ]
 
