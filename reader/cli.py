@@ -30,7 +30,7 @@ from typing import Any, NoReturn, TextIO
 from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
 from reader.index.cache import IndexCache
-from reader.index.loader import LoadResult, load_folder
+from reader.index.loader import LoadResult, check_files, load_folder
 from reader.index.scan import scan_folder_report
 
 log = logging.getLogger(__name__)
@@ -685,9 +685,16 @@ def _normalise_id(folder: Path, typed: str, known: dict[str, Any]) -> str | None
 
 def check_command(folder: Path) -> int:
     """``reader check``: every problem, ``path:line: severity: message``; exit 1 if any."""
-    from reader.domain.parse import load_detail
-
-    report = scan_folder_report(folder)
+    try:
+        report = scan_folder_report(folder)
+    except OSError as exc:
+        raise FolderUnreadableError(
+            f"cannot read the folder {printable(os.fspath(folder))}: "
+            f"{exc.strerror or exc} (check its permissions)"
+        ) from None
+    found: dict[str, tuple[Problem, ...]] = {}
+    for batch in check_files(folder, list(report.files)):
+        found.update(batch)
     lines: list[str] = []
     errors = warnings = 0
     for directory in sorted(report.unreadable_dirs):
@@ -695,16 +702,14 @@ def check_command(folder: Path) -> int:
         lines.append(
             f"{printable(directory)}/: error: cannot read this folder: check its permissions\n"
         )
-    for article_id in sorted(report.files):
-        for problem in load_detail(folder, article_id).summary.problems:
+    for article_id in sorted(found):
+        for problem in found[article_id]:
             if problem.severity is Severity.ERROR:
                 errors += 1
             else:
                 warnings += 1
             location = problem.location(printable(article_id))
-            lines.append(
-                f"{location} {problem.severity.value}: {printable(problem.message)}\n"
-            )
+            lines.append(f"{location} {problem.severity.value}: {printable(problem.message)}\n")
     sys.stdout.write("".join(lines))
     sys.stdout.flush()
     files = len(report.files)

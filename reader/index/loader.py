@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from reader.domain.article import ArticleSummary
+from reader.domain.article import ArticleSummary, Problem
 
 from .cache import IndexCache, summaries_from_json, summary_to_json
 from .scan import UNREAD_STAMP, FileStamp, read_summary, scan_folder_report
@@ -37,6 +37,8 @@ CHUNK_SIZE = 200
 """Files per pool task: large enough to amortise a round trip, small enough to balance."""
 IN_PROCESS_LIMIT = 300
 """Below this many files to parse, a pool's start-up costs more than it saves."""
+
+T = TypeVar("T")
 
 EncodedRow = tuple[str, FileStamp, str, str]
 """``(id, stamp, summary JSON, casefolded body)``: a parsed file as it crosses processes."""
@@ -199,6 +201,34 @@ def parse_chunk(root: str, ids: list[str]) -> list[EncodedRow]:
     return rows
 
 
+def check_chunk(root: str, ids: list[str]) -> list[tuple[str, tuple[Problem, ...]]]:
+    """Every problem of each file as the detail view sees it (the whole front matter
+    loaded, images and related checked); the unit of work of :func:`check_files`."""
+    from reader.domain.parse import load_detail
+
+    results: list[tuple[str, tuple[Problem, ...]]] = []
+    for article_id in ids:
+        try:
+            problems = load_detail(Path(root), article_id).summary.problems
+        except Exception as exc:  # a parser bug must cost one file, never the whole check
+            log.debug("checking %s failed", article_id, exc_info=True)
+            problems = (
+                Problem(
+                    f"reader could not read this file ({type(exc).__name__}: {exc}); "
+                    "please report it with the file attached"
+                ),
+            )
+        results.append((article_id, problems))
+    return results
+
+
+def check_files(
+    root: Path, ids: list[str], *, workers: int | None = None
+) -> Iterator[list[tuple[str, tuple[Problem, ...]]]]:
+    """``(id, problems)`` for every id, in batches, parsed fully (``reader check``)."""
+    yield from _run_chunks(check_chunk, root, ids, workers=workers, should_stop=None)
+
+
 def _parse_encoded(
     root: Path,
     ids: list[str],
@@ -206,12 +236,24 @@ def _parse_encoded(
     workers: int | None,
     should_stop: Callable[[], bool] | None,
 ) -> Iterator[list[EncodedRow]]:
+    yield from _run_chunks(parse_chunk, root, ids, workers=workers, should_stop=should_stop)
+
+
+def _run_chunks(
+    work: Callable[[str, list[str]], list[T]],
+    root: Path,
+    ids: list[str],
+    *,
+    workers: int | None,
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[list[T]]:
+    """``work`` over ``ids`` in chunks: in a process pool for big jobs, else here."""
     if not ids:
         return
     chunks = [ids[start : start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     if len(ids) < IN_PROCESS_LIMIT or worker_count <= 1:
-        yield from _parse_in_process(root, chunks, should_stop)
+        yield from _run_in_process(work, root, chunks, should_stop)
         return
     # Imported here: a warm start never starts a pool and need not pay for these imports.
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -224,12 +266,12 @@ def _parse_encoded(
         )
     except (OSError, RuntimeError, ValueError) as exc:
         log.warning("cannot start parser processes (%s); parsing in this process", exc)
-        yield from _parse_in_process(root, chunks, should_stop)
+        yield from _run_in_process(work, root, chunks, should_stop)
         return
     stopped = False
     try:
-        futures: dict[Future[list[EncodedRow]], int] = {
-            executor.submit(parse_chunk, os.fspath(root), chunk): number
+        futures: dict[Future[list[T]], int] = {
+            executor.submit(work, os.fspath(root), chunk): number
             for number, chunk in remaining.items()
         }
         while futures and not stopped:
@@ -247,14 +289,17 @@ def _parse_encoded(
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     if remaining and not stopped:
-        yield from _parse_in_process(root, list(remaining.values()), should_stop)
+        yield from _run_in_process(work, root, list(remaining.values()), should_stop)
 
 
-def _parse_in_process(
-    root: Path, chunks: list[list[str]], should_stop: Callable[[], bool] | None
-) -> Iterator[list[EncodedRow]]:
+def _run_in_process(
+    work: Callable[[str, list[str]], list[T]],
+    root: Path,
+    chunks: list[list[str]],
+    should_stop: Callable[[], bool] | None,
+) -> Iterator[list[T]]:
     for chunk in chunks:
-        yield parse_chunk(os.fspath(root), chunk)
+        yield work(os.fspath(root), chunk)
         if should_stop is not None and should_stop():
             return
 

@@ -230,3 +230,19 @@ def test_a_threaded_caller_gets_forkserver_workers(
 
     assert methods == ["forkserver"]
     assert results[0].parsed == count
+
+
+def test_check_files_reports_every_file_s_problems_from_the_pool(tmp_path: Path) -> None:
+    from reader.domain.parse import load_detail
+    from reader.index.loader import check_files
+
+    count = loader.IN_PROCESS_LIMIT + 20
+    folder = make_folder(tmp_path / "articles", count)
+    ids = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
+
+    found = dict(pair for batch in check_files(folder, ids, workers=2) for pair in batch)
+
+    assert set(found) == set(ids)
+    assert sum(1 for problems in found.values() if problems) == count // 10
+    for article_id in ("week0/00009.txt", "week0/00000.txt"):
+        assert found[article_id] == load_detail(folder, article_id).summary.problems
