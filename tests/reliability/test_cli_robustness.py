@@ -259,3 +259,38 @@ def test_a_folder_under_an_unknown_users_home_is_a_usage_error() -> None:
     code, out, err = run(["list", "~no-such-user-reader-test/articles"])
     assert code == 2 and out == ""
     assert err.startswith("reader: ") and err.count("\n") == 1
+
+
+WEIRD_VALUES = """---
+title: Weird values
+blob: !!binary aGVsbG8gd29ybGQ=
+aset: !!set {a, b}
+omap: !!omap [x: 1, y: 2]
+pairs: !!pairs [a: 1, a: 2]
+when: 2023-07-26
+stamp: 2023-07-26T10:00:00+05:30
+nan: .nan
+inf: -.inf
+big: 0xffffffffffffffffffffffffffffffffffffffffffffffff
+nested: {1: one, null: nothing, 2.5: x, 2023-01-01: d, [1, 2]: list key}
+tricky: "\\u202eevil\\x1b[31m"
+empty:
+---
+body
+"""
+
+
+def test_show_prints_every_kind_of_yaml_value_safely(tmp_path: Path) -> None:
+    """Values JSON has no type for (bytes, sets, dates, NaN, non-text keys) and terminal
+    escapes in values: ``show`` prints them all, as valid JSON and as escaped text."""
+    (tmp_path / "w.md").write_text(WEIRD_VALUES.replace("[1, 2]: list key", "k: v"))
+    code, out, err = run(["show", str(tmp_path), "w.md", "--json"])
+    assert (code, err) == (0, "")
+    record = json.loads(out)
+    assert record["other_fields"]["nan"] is None and "Infinity" not in out
+    assert sorted(record["other_fields"]["aset"]) == ["a", "b"]
+    code, out, err = run(["show", str(tmp_path), "w.md"])
+    assert (code, err) == (0, "")
+    assert "\x1b" not in out and "\u202e" not in out
+    code, out, err = run(["check", str(tmp_path)])
+    assert code == 0 and "Traceback" not in out + err
