@@ -258,13 +258,17 @@ class IndexCache:
         the body as read or the loader's already-folded one.
         """
         self.store_encoded(
-            (summary.id, stamp, summary_to_json(summary), body.casefold())
+            (
+                summary.id, stamp.size, stamp.mtime_ns, stamp.inode,
+                summary_to_json(summary), body.casefold(),
+            )
             for summary, stamp, body in entries
         )
 
-    def store_encoded(self, rows: Iterable[tuple[str, FileStamp, str, str]]) -> None:
-        """:meth:`store` for rows whose summary is already JSON (the loader's workers
-        encode in parallel).
+    def store_encoded(self, rows: Iterable[tuple[str, int, int, int, str, str]]) -> None:
+        """:meth:`store` for rows as the loader's workers send them: ``(id, size,
+        mtime_ns, inode, summary JSON, casefolded body)`` (encoded in parallel, and plain
+        tuples cross process boundaries cheaper than objects).
 
         Rows for files that could not be read (a negative stamp) and ids that SQLite text
         cannot hold (undecodable file names) are skipped: those files are simply parsed
@@ -272,12 +276,10 @@ class IndexCache:
         """
         article_rows: list[tuple[str, int, int, int, str]] = []
         body_rows: list[tuple[str, str]] = []
-        for article_id, stamp, summary_json, body_fold in rows:
-            if stamp.size < 0 or not _storable(article_id):
+        for article_id, size, mtime_ns, inode, summary_json, body_fold in rows:
+            if size < 0 or not _storable(article_id):
                 continue
-            article_rows.append(
-                (article_id, stamp.size, stamp.mtime_ns, stamp.inode, summary_json)
-            )
+            article_rows.append((article_id, size, mtime_ns, inode, summary_json))
             body_rows.append((article_id, body_fold))
         if not article_rows:
             return

@@ -40,8 +40,9 @@ IN_PROCESS_LIMIT = 300
 
 T = TypeVar("T")
 
-EncodedRow = tuple[str, FileStamp, str, str]
-"""``(id, stamp, summary JSON, casefolded body)``: a parsed file as it crosses processes."""
+EncodedRow = tuple[str, int, int, int, str, str]
+"""``(id, size, mtime_ns, inode, summary JSON, casefolded body)``: a parsed file as it
+crosses processes (plain tuples pickle at half the cost of objects)."""
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _parse_missing(
         for rows in _parse_encoded(root, missing, workers=workers, should_stop=should_stop):
             if index is not None:
                 writes.append(writer.submit(index.store_encoded, rows))
-            parsed = summaries_from_json([(row[0], row[2]) for row in rows])
+            parsed = summaries_from_json([(row[0], row[4]) for row in rows])
             for summary in parsed.values():
                 emit.add(summary)
             result.articles.update(parsed)
@@ -180,10 +181,10 @@ def parse_files(
     """
     del stamps  # the stamp read with the content is the one that counts
     for rows in _parse_encoded(root, ids, workers=workers, should_stop=should_stop):
-        summaries = summaries_from_json([(row[0], row[2]) for row in rows])
+        summaries = summaries_from_json([(row[0], row[4]) for row in rows])
         yield [
-            (summaries[article_id], stamp, body_fold)
-            for article_id, stamp, _summary_json, body_fold in rows
+            (summaries[article_id], FileStamp(size, mtime_ns, inode), body_fold)
+            for article_id, size, mtime_ns, inode, _summary_json, body_fold in rows
             if article_id in summaries
         ]
 
@@ -197,7 +198,13 @@ def parse_chunk(root: str, ids: list[str]) -> list[EncodedRow]:
     root_path = Path(root)
     for article_id in ids:
         summary, stamp, body = read_summary(root_path, article_id)
-        rows.append((article_id, stamp or UNREAD_STAMP, summary_to_json(summary), body.casefold()))
+        stamp = stamp or UNREAD_STAMP
+        rows.append(
+            (
+                article_id, stamp.size, stamp.mtime_ns, stamp.inode,
+                summary_to_json(summary), body.casefold(),
+            )
+        )
     return rows
 
 
