@@ -143,8 +143,9 @@ SPEC_BY_KEY = {spec.key: spec for spec in ACTION_SPECS}
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down", "Move through the list"),
     ("Shift+Up / Shift+Down", "Extend the selection"),
-    ("Escape (in the search field)", "Return to the list"),
-    ("Down (in the search field)", "Return to the list"),
+    ("Escape, Down or Return (in the search field)", "Return to the list"),
+    ("Double-click a row", "Open the original"),
+    ("Menu key / right click on a row", "The article's commands"),
     ("Tab / Shift+Tab", "Move between search, list and article"),
 )
 """Keys handled by the widgets themselves, listed in the shortcuts dialog as well."""

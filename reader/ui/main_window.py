@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self._apply_icons()
         self._connect()
         self._restore_settings()
+        self._view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._refresh_now()
         if folder is not None:
             self.open_folder(folder)

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_BODY_ONLY, SEED_FULL
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Slot,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -542,3 +551,51 @@ def test_folder_removed_empties_the_list_and_says_so(qtbot, seeds_window: MainWi
     qtbot.waitUntil(lambda: shown_ids(seeds_window) == [], timeout=10_000)
     qtbot.waitUntil(lambda: "missing" in seeds_window.message_bar().text())
     assert "missing" in seeds_window.article_view().placeholder_text()
+
+
+def test_copy_actions_put_the_urls_on_the_clipboard(qtbot, seeds_window: MainWindow) -> None:
+    select(qtbot, seeds_window, SEED_FULL)
+    seeds_window.action("CopyOriginalUrl").trigger()
+    assert QApplication.clipboard().text() == SEED_FULL_URL
+    seeds_window.action("CopyWebUrl").trigger()
+    assert QApplication.clipboard().text() == SEED_FULL_URL
+    select(qtbot, seeds_window, SEED_BODY_ONLY)
+    assert not seeds_window.action("CopyOriginalUrl").isEnabled()  # a body-only file has none
+
+
+def test_amp_variants_open_their_own_urls(
+    qtbot, seeds_window: MainWindow, opened: UrlRecorder
+) -> None:
+    select(qtbot, seeds_window, SEED_FULL)
+    seeds_window.action("OpenAmp").trigger()
+    seeds_window.action("OpenCdnAmp").trigger()
+    assert opened.urls == [
+        SEED_FULL_URL + "amp/",
+        "https://www-kron4-com.cdn.ampproject.org/c/s/"
+        + SEED_FULL_URL.removeprefix("https://")
+        + "amp/",
+    ]
+
+
+def test_context_menu_offers_the_article_actions(qtbot, seeds_window: MainWindow) -> None:
+    shown: list[str] = []
+
+    def read_and_close_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(20, read_and_close_menu)
+            return
+        shown.extend(action.objectName() for action in menu.actions())
+        menu.close()
+
+    select(qtbot, seeds_window, SEED_FULL)
+    view = seeds_window.article_view()
+    QTimer.singleShot(20, read_and_close_menu)
+    view.customContextMenuRequested.emit(view.visualRect(view.currentIndex()).center())
+    for name in (
+        "actionTogglePublished",
+        "actionOpenOriginal",
+        "actionCopyOriginalUrl",
+        "actionRevealFile",
+    ):
+        assert name in shown
