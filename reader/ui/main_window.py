@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self._loading = False
         self._folder_missing = False
         self._closed = False
+        self._library_message = ""
 
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
         self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
@@ -391,6 +392,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         self._library_status = QLabel(bar)
         self._library_status.setObjectName("libraryStatus")
+        self._library_status.setContentsMargins(6, 0, 6, 0)
+        # A long folder path is clipped rather than widening the window.
+        self._library_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self._library_status, 1)
         self._progress = QProgressBar(bar)
         self._progress.setObjectName("loadProgress")
@@ -438,7 +442,7 @@ class MainWindow(QMainWindow):
         library.articlesRemoved.connect(self._on_library_articles_removed)
         library.loadProgress.connect(self._on_library_load_progress)
         library.loadFinished.connect(self._on_library_load_finished)
-        library.statusMessage.connect(self._library_status.setText)
+        library.statusMessage.connect(self._on_library_status_message)
         library.folderMissing.connect(self._on_library_folder_missing)
         library.detailReady.connect(self._on_library_detail_ready)
         library.publishFailed.connect(self._on_library_publish_failed)
@@ -673,9 +677,19 @@ class MainWindow(QMainWindow):
         self._shown_detail = None
         self._proxy.set_pinned_id(None)
         self._pane.show_empty()
-        self._library_status.clear()
+        self._library_message = ""
         self._update_title()
         self._schedule_refresh()
+
+    def _on_library_status_message(self, text: str) -> None:
+        self._library_message = text
+        self._update_library_status()
+
+    def _update_library_status(self) -> None:
+        """The library's news if it has any, else where the articles come from."""
+        folder = self._library.folder()
+        shown = self._library_message or (_display_path(folder) if folder is not None else "")
+        self._library_status.setText(shown)
 
     def _on_library_articles_added(self, summaries: list[ArticleSummary]) -> None:
         self._model.add_articles(summaries)
@@ -1010,6 +1024,15 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(folder))
         self.setAccessibleDescription(f"Articles in {folder}")
         self._library_status.setToolTip(str(folder))
+        self._update_library_status()
+
+
+def _display_path(path: Path) -> str:
+    """``path`` as people write it: the home folder as ``~``."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:

@@ -69,6 +69,22 @@ def test_model_data_returning_none_keeps_the_count(qapp) -> None:
     assert abs(_drift(call)) < ALLOWED_DRIFT
 
 
+def test_article_model_unused_roles_keep_the_count(qapp) -> None:
+    from reader.domain.article import ArticleSummary
+    from reader.ui.article_model import ArticleTableModel, Column
+
+    model = ArticleTableModel()
+    model.reset_articles([ArticleSummary(id=f"{n}.md", title=f"Title {n}") for n in range(20)])
+    index = model.index(5, Column.HEAT)  # no heat: DisplayRole is None too
+
+    def call(times: int) -> None:
+        for number in range(times):
+            role = (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole)[number % 2]
+            assert index.data(role) is None
+
+    assert abs(_drift(call)) < ALLOWED_DRIFT
+
+
 def test_timer_callbacks_returning_none_keep_the_count(qapp, qtbot) -> None:
     def call(times: int) -> None:
         fired = [0]
