@@ -599,3 +599,25 @@ def test_context_menu_offers_the_article_actions(qtbot, seeds_window: MainWindow
         "actionRevealFile",
     ):
         assert name in shown
+
+
+def test_failed_undo_leaves_the_file_and_a_coherent_stack(
+    qtbot, seeds_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = seeds_window.library().folder() / SEED_FULL
+    published = path.read_bytes().replace(b"published: false", b"published: true")
+    select(qtbot, seeds_window, SEED_FULL)
+    with qtbot.waitSignal(seeds_window.library().publishSucceeded):
+        seeds_window.action("TogglePublished").trigger()
+
+    def refuse(path: Path, value: bool, *, display_name: str | None = None):
+        raise publish.PublishError(f"Could not unpublish {display_name}: permission denied.")
+
+    monkeypatch.setattr(publish, "set_published", refuse)
+    with qtbot.waitSignal(seeds_window.library().publishFailed):
+        seeds_window.action("Undo").trigger()
+    assert "permission denied" in seeds_window.message_bar().text()
+    assert seeds_window.library().article(SEED_FULL).published
+    assert path.read_bytes() == published
+    stack = seeds_window.undo_stack()
+    assert stack.count() == 0 and not stack.canUndo() and not stack.canRedo()
