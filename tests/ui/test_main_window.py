@@ -621,3 +621,12 @@ def test_failed_undo_leaves_the_file_and_a_coherent_stack(
     assert path.read_bytes() == published
     stack = seeds_window.undo_stack()
     assert stack.count() == 0 and not stack.canUndo() and not stack.canRedo()
+
+
+def test_reveal_file_opens_the_containing_folder(
+    qtbot, seeds_window: MainWindow, opened: UrlRecorder
+) -> None:
+    select(qtbot, seeds_window, SEED_FULL)
+    seeds_window.action("RevealFile").trigger()
+    folder = seeds_window.library().folder()
+    assert opened.urls == [QUrl.fromLocalFile(str(folder)).toString()]
