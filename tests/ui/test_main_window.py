@@ -630,3 +630,18 @@ def test_reveal_file_opens_the_containing_folder(
     seeds_window.action("RevealFile").trigger()
     folder = seeds_window.library().folder()
     assert opened.urls == [QUrl.fromLocalFile(str(folder)).toString()]
+
+
+def test_return_in_the_related_list_opens_that_link_not_the_original(
+    qtbot, seeds_window: MainWindow, opened: UrlRecorder
+) -> None:
+    make_active(qtbot, seeds_window)
+    select(qtbot, seeds_window, SEED_FULL)
+    related = seeds_window.findChild(QWidget, "detailRelated")
+    qtbot.waitUntil(lambda: related.count() == 3)
+    related.setFocus()
+    related.setCurrentRow(1)
+    qtbot.keyClick(related, Qt.Key.Key_Return)
+    assert opened.urls == [
+        "https://theintercept.com/2023/07/25/strike-hollywood-ai-disney-netflix/"
+    ]
