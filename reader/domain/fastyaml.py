@@ -304,6 +304,8 @@ def summary_fields(text: str, wanted: Collection[str]) -> dict[str, Any] | None:
                 continue
             in_block = False
             value = value.rstrip()
+            if not value:
+                return None  # "key: " with only spaces after it: PyYAML reads it (as null)
             if value[0] in "[{|>":
                 return None
             if current_key in wanted:

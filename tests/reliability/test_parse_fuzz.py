@@ -708,3 +708,19 @@ def test_the_window_lists_and_shows_every_fuzzed_file(qtbot, tmp_path: Path) -> 
         ):
             assert window.select_article(article_id)
         qtbot.waitUntil(lambda article_id=article_id: pane.current_id() == article_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nA: \n---",
+        "---\ntitle: ok\nexcerpt: \ntopics: [a, b]\n---\nbody\n",
+        "---\ntitle:  \t\n---\n",
+    ],
+)
+def test_a_key_followed_only_by_spaces_reads_as_empty(text: str) -> None:
+    """Found by fuzzing: 'key: ' then nothing made the fast reader raise IndexError, and
+    the loader listed such a file as unreadable."""
+    summary, _body = parse_summary("a.txt", text.encode())
+    assert not summary.is_error
+    assert summary == parse_detail("a.txt", text.encode()).summary
