@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
-"""Files per pool task: large enough to amortise a round trip, small enough to balance."""
+"""Most files per task: large enough to amortise a round trip, small enough to balance."""
+MIN_CHUNK_SIZE = 25
+"""Fewest files per pool task, however small the job."""
 IN_PROCESS_LIMIT = 300
 """Below this many files to parse, a pool's start-up costs more than it saves."""
 
@@ -257,11 +259,13 @@ def _run_chunks(
     """``work`` over ``ids`` in chunks: in a process pool for big jobs, else here."""
     if not ids:
         return
-    chunks = [ids[start : start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     if len(ids) < IN_PROCESS_LIMIT or worker_count <= 1:
+        chunks = _chunks(ids, CHUNK_SIZE)
         yield from _run_in_process(work, root, chunks, should_stop)
         return
+    # Enough chunks per worker that none sits idle while another finishes a big one.
+    chunks = _chunks(ids, max(MIN_CHUNK_SIZE, min(CHUNK_SIZE, len(ids) // (8 * worker_count))))
     # Imported here: a warm start never starts a pool and need not pay for these imports.
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -297,6 +301,10 @@ def _run_chunks(
         executor.shutdown(wait=True, cancel_futures=True)
     if remaining and not stopped:
         yield from _run_in_process(work, root, list(remaining.values()), should_stop)
+
+
+def _chunks(ids: list[str], size: int) -> list[list[str]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def _run_in_process(
