@@ -5,11 +5,10 @@ pool.  The start method is chosen by :func:`_pool_context`: "fork" only while th
 has a single thread (the command line; starting workers costs milliseconds), otherwise
 "forkserver" - a window is a process with threads, and forking one of those can deadlock
 the child.  The forkserver preloads the parser, so its workers start with it imported.
-Workers send back each summary already encoded as the cache's JSON
-(plus the casefolded body), which the parent needs for the cache anyway: that moves the
-encoding off the one process every result funnels through.  Small jobs (a reload, a burst
-of a few changed files) are parsed in-process, where starting a pool would cost more than
-it saves.
+Workers send back each summary already encoded as the cache's JSON (plus the casefolded
+body), which the parent needs for the cache anyway: that moves the encoding off the one
+process every result funnels through.  Small jobs (a reload, a burst of a few changed
+files) are parsed in-process, where starting a pool would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -128,8 +128,12 @@ def _parse_missing(
     # overlapping with decoding the next results instead of queueing behind them.  The
     # thread starts with the first write, after any worker processes are started.
     writes: list[Future[None]] = []
-    with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
-        for rows in _parse_encoded(root, missing, workers=workers, should_stop=should_stop):
+    batches = _parse_encoded(root, missing, workers=workers, should_stop=should_stop)
+    # closing(): stopping early shuts the worker pool down now, not whenever it is collected.
+    with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer, closing(
+        batches
+    ):
+        for rows in batches:
             if index is not None:
                 writes.append(writer.submit(index.store_encoded, rows))
             parsed = summaries_from_json([(row[0], row[4]) for row in rows])
