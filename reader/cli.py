@@ -31,7 +31,7 @@ from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
 from reader.index.cache import IndexCache
 from reader.index.loader import LoadResult, check_files, load_folder
-from reader.index.scan import scan_folder_report
+from reader.index.scan import ScanReport, scan_folder_report
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ class _ArgumentParser(argparse.ArgumentParser):
     """argparse, but a mistake is a :class:`UsageError` (one line, exit 2), not an exit."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        # argparse repeats the offending argument: escape it like anything else echoed.
+        raise UsageError(f"{printable(message)} (see '{self.prog} --help')")
 
 
 def _parse_arguments(arguments: list[str]) -> argparse.Namespace:
@@ -241,7 +242,10 @@ def _dispatch(options: argparse.Namespace) -> int:
 
 
 def _folder_argument(text: str) -> Path:
-    folder = Path(text).expanduser()
+    try:
+        folder = Path(text).expanduser()
+    except RuntimeError:  # "~someone" for a user this system does not know
+        raise UsageError(f"cannot find the home folder in {printable(text)}") from None
     if not folder.exists():
         raise UsageError(f"folder {printable(text)} does not exist")
     if not folder.is_dir():
@@ -650,7 +654,7 @@ def resolve_ids(folder: Path, ids: Iterable[str]) -> list[str]:
     An id is the path relative to FOLDER; ``./a.txt``, ``sub\\a.txt`` on Windows, and a
     path to the file itself (absolute or from the current folder) are accepted too.
     """
-    known = scan_folder_report(folder).files
+    known = _scan(folder).files
     resolved: list[str] = []
     unknown: list[str] = []
     for typed in ids:
@@ -685,13 +689,7 @@ def _normalise_id(folder: Path, typed: str, known: dict[str, Any]) -> str | None
 
 def check_command(folder: Path) -> int:
     """``reader check``: every problem, ``path:line: severity: message``; exit 1 if any."""
-    try:
-        report = scan_folder_report(folder)
-    except OSError as exc:
-        raise FolderUnreadableError(
-            f"cannot read the folder {printable(os.fspath(folder))}: "
-            f"{exc.strerror or exc} (check its permissions)"
-        ) from None
+    report = _scan(folder)
     found: dict[str, tuple[Problem, ...]] = {}
     for batch in check_files(folder, list(report.files)):
         found.update(batch)
@@ -727,10 +725,21 @@ def _load(folder: Path, cache: IndexCache) -> LoadResult:
     try:
         return load_folder(folder, cache=cache)
     except OSError as exc:
-        raise FolderUnreadableError(
-            f"cannot read the folder {printable(os.fspath(folder))}: "
-            f"{exc.strerror or exc} (check its permissions)"
-        ) from None
+        raise _unreadable(folder, exc) from None
+
+
+def _scan(folder: Path) -> ScanReport:
+    try:
+        return scan_folder_report(folder)
+    except OSError as exc:
+        raise _unreadable(folder, exc) from None
+
+
+def _unreadable(folder: Path, exc: OSError) -> FolderUnreadableError:
+    return FolderUnreadableError(
+        f"cannot read the folder {printable(os.fspath(folder))}: "
+        f"{exc.strerror or exc} (check its permissions)"
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
