@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 """Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
 
+_DECODE_SLICE = 2000
+"""Rows read and decoded at a time by :meth:`IndexCache.lookup` (one ``json.loads`` each)."""
+
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long to wait for another reader process (the window beside a ``reader list``)."""
 
@@ -215,21 +218,32 @@ class IndexCache:
     def lookup(
         self, stamps: dict[str, FileStamp]
     ) -> tuple[dict[str, ArticleSummary], list[str]]:
-        """Valid cached summaries for ``stamps``, and the ids that must be parsed."""
-        rows = self._query("SELECT id, size, mtime_ns, inode, summary FROM articles")
-        if rows is None:
-            return {}, list(stamps)
-        valid: list[tuple[str, str]] = []
-        for article_id, size, mtime_ns, inode, text in rows:
-            stamp = stamps.get(article_id)
-            if (
-                stamp is not None
-                and stamp.size == size
-                and stamp.mtime_ns == mtime_ns
-                and stamp.inode == inode
-            ):
-                valid.append((article_id, text))
-        found = summaries_from_json(valid)  # garbled rows are missing: parsed again
+        """Valid cached summaries for ``stamps``, and the ids that must be parsed.
+
+        Rows are read and decoded in slices, so 100,000 of them never sit in memory as
+        text all at once.  A garbled row is simply left out: that file is parsed again.
+        """
+        found: dict[str, ArticleSummary] = {}
+        with self._lock:
+            try:
+                cursor = self._connection.execute(
+                    "SELECT id, size, mtime_ns, inode, summary FROM articles"
+                )
+                while rows := cursor.fetchmany(_DECODE_SLICE):
+                    valid: list[tuple[str, str]] = []
+                    for article_id, size, mtime_ns, inode, text in rows:
+                        stamp = stamps.get(article_id)
+                        if (
+                            stamp is not None
+                            and stamp.size == size
+                            and stamp.mtime_ns == mtime_ns
+                            and stamp.inode == inode
+                        ):
+                            valid.append((article_id, text))
+                    found.update(summaries_from_json(valid))
+            except sqlite3.Error as exc:
+                self._recover(exc)
+                return {}, list(stamps)
         missing = [article_id for article_id in stamps if article_id not in found]
         return found, missing
 
