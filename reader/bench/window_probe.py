@@ -434,13 +434,34 @@ class _GapProbe:
         self.last = now
 
 
+def _thread_cpu_seconds() -> dict[int, tuple[str, float]]:
+    """OS thread id -> (thread name, user+system CPU seconds) for this process (Linux)."""
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    threads: dict[int, tuple[str, float]] = {}
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return threads
+    for tid in tids:
+        try:
+            with open(f"/proc/self/task/{tid}/stat", encoding="ascii", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        fields = text[text.rfind(")") + 2 :].split()
+        threads[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / ticks_per_second)
+    return threads
+
+
 class _StallSampler(threading.Thread):
     """A poor man's sampling profiler that looks only while the event loop is stalled.
 
     cProfile sees the GUI thread's Python calls, but not a worker thread holding the GIL or
     C++ work inside Qt; when the 5 ms tick is more than :data:`STALL_S` late, this thread
-    records the innermost frames of every thread every 10 ms, so the report says who was
-    running while the window could not react.
+    records the innermost frames of every thread every 10 ms, and how much CPU each OS
+    thread (Qt's own included) used during the stall, from ``/proc/self/task``: together
+    they say who was running while the window could not react.
     """
 
     def __init__(self, ticks: _GapProbe) -> None:
@@ -450,6 +471,7 @@ class _StallSampler(threading.Thread):
         self.halt = threading.Event()
         self.stalls: dict[float, Counter[str]] = {}
         self.lengths: dict[float, float] = {}
+        self.cpu: dict[float, dict[str, float]] = {}
         self.origin = ticks.origin
 
     def stop(self) -> None:
@@ -459,14 +481,17 @@ class _StallSampler(threading.Thread):
     def run(self) -> None:
         self.origin = self.ticks.origin
         names = {}
+        cpu_before = _thread_cpu_seconds()
         while not self.halt.wait(STALL_SAMPLE_S):
             began = self.ticks.last
             late = time.perf_counter() - began
             if late < STALL_S:
+                cpu_before = _thread_cpu_seconds()
                 continue
             names.update({thread.ident: thread.name for thread in threading.enumerate()})
             samples = self.stalls.setdefault(began, Counter())
             self.lengths[began] = late
+            self.cpu[began] = self._cpu_by_name(cpu_before)
             for ident, frame in sys._current_frames().items():
                 if ident == self.ident:
                     continue
@@ -477,6 +502,18 @@ class _StallSampler(threading.Thread):
                     for item in reversed(stack)
                 )
                 samples[f"[{name}] {where}"] += 1
+
+    def _cpu_by_name(self, before: dict[int, tuple[str, float]]) -> dict[str, float]:
+        """CPU seconds each thread used since ``before`` (10 ms ticks), by thread name."""
+        python_names = {thread.native_id: thread.name for thread in threading.enumerate()}
+        python_names[threading.main_thread().native_id] = "GUI"
+        used: dict[str, float] = {}
+        for tid, (os_name, seconds) in _thread_cpu_seconds().items():
+            delta = seconds - before.get(tid, (os_name, 0.0))[1]
+            if delta > 0:
+                name = python_names.get(tid, f"{os_name} (native)")
+                used[name] = used.get(name, 0.0) + delta
+        return used
 
     def report(self) -> str:
         if not self.stalls:
@@ -491,8 +528,12 @@ class _StallSampler(threading.Thread):
         for began in longest_first:
             lines.append(
                 f"stall of at least {self.lengths[began] * 1000:.0f} ms, "
-                f"{began - origin:.3f} s after show(); samples per thread and stack:"
+                f"{began - origin:.3f} s after show()"
             )
+            cpu = sorted(self.cpu.get(began, {}).items(), key=lambda item: -item[1])
+            used = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in cpu[:8])
+            lines.append(f"  CPU used meanwhile: {used or 'none measurable'}")
+            lines.append("  samples per thread and stack:")
             for where, count in self.stalls[began].most_common(12):
                 lines.append(f"  {count:4d}  {where}")
             lines.append("")
