@@ -73,11 +73,14 @@ def test_opening_the_seeds_lists_both_articles(qtbot, library, recorder, folder)
 def test_opening_another_folder_drops_the_first_ones_late_results(
     qtbot, library, recorder, folder, tmp_path
 ):
+    for index in range(600):  # enough for the loader's process pool: a load worth stopping
+        write(folder / "many" / f"{index:03}.md", article_text(f"First {index}"))
     other = tmp_path / "other"
     for index in range(50):
         write(other / f"{index:03}.md", article_text(f"Other {index}"))
 
     library.open_folder(folder)
+    qtbot.waitUntil(lambda: len(recorder.shown) > 0, timeout=10_000)
     library.open_folder(other)
     qtbot.waitUntil(lambda: recorder.finished >= 1 and library.is_settled(), timeout=10_000)
 
@@ -584,6 +587,7 @@ def test_close_is_safe_twice_and_silences_the_library(qtbot, folder):
     assert recorder.finished == 0
     library.open_folder(folder)  # ignored once closed
     assert recorder.opened == [folder]
+    assert not [t for t in threading.enumerate() if t.name.startswith("reader-")]
 
 
 def test_zz_latency_summary():
