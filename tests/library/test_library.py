@@ -260,6 +260,29 @@ def test_a_new_subfolder_is_watched_with_its_files(qtbot, library, recorder, fol
     )
 
 
+def test_a_renamed_subfolder_moves_its_articles_and_stays_watched(
+    qtbot, library, recorder, folder
+):
+    write(folder / "inbox" / "a.md", article_text("A"))
+    write(folder / "inbox" / "b.md", article_text("B"))
+    open_and_settle(qtbot, library, recorder, folder)
+
+    os.rename(folder / "inbox", folder / "archive")
+    qtbot.waitUntil(
+        lambda: {"archive/a.md", "archive/b.md"} <= set(recorder.shown)
+        and "inbox/a.md" not in recorder.shown,
+        timeout=5000,
+    )
+    settle(qtbot, library)
+    directories, files = library._watcher.watched_paths()
+    assert str(folder / "inbox") not in directories
+    assert str(folder / "archive" / "a.md") in files
+    assert not any("/inbox/" in path for path in files)
+
+    write(folder / "archive" / "a.md", article_text("A, edited"))
+    qtbot.waitUntil(lambda: recorder.shown["archive/a.md"].title == "A, edited", timeout=5000)
+
+
 def test_a_removed_subfolder_removes_its_articles(qtbot, library, recorder, folder):
     write(folder / "old" / "a.md", article_text("A"))
     write(folder / "old" / "b.md", article_text("B"))
