@@ -289,11 +289,16 @@ def list_command(
         _error(f"cannot read the folder {printable(directory)}/: check its permissions")
     out = sys.stdout
     if as_json:
-        out.write("".join(map(json_line, articles)))
+        for start in range(0, len(articles), _LINES_PER_WRITE):
+            out.write("".join(map(json_line, articles[start : start + _LINES_PER_WRITE])))
     else:
         _write_table(out, articles)
     out.flush()
     return EXIT_OK
+
+
+_LINES_PER_WRITE = 2000
+"""Output is written in slices so 100,000 lines never sit in memory as one string."""
 
 
 def list_record(article: ArticleSummary) -> dict[str, Any]:

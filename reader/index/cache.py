@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from reader import paths
@@ -137,20 +138,21 @@ def _summary_from_fields(article_id: str, fields: list[Any]) -> ArticleSummary:
         web_url, amp_url, cdn_amp_url, category, kind, quality, heat, published, topics,
         has_front_matter, problems,
     ) = fields
+    # The few distinct sources, categories and types are shared, not held once per article.
     return ArticleSummary(
         article_id,
         title,
         excerpt,
         None if published_at is None else datetime.fromisoformat(published_at),
         published_at_text,
-        source,
-        source_domain,
+        intern(source),
+        intern(source_domain),
         url,
         web_url,
         amp_url,
         cdn_amp_url,
-        category,
-        kind,
+        intern(category),
+        intern(kind),
         quality,
         heat,
         published,
