@@ -21,9 +21,7 @@ for _name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_H
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_SESSION_HOME / "runtime"))
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-SEED_FULL = "000_64786d9bbd4dc9c0.txt"
-SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
+from seed_files import SEEDS  # noqa: E402 - after the environment is set up
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +40,8 @@ def seeds_copy(tmp_path: Path) -> Path:
     """A private copy of the bundled seeds folder that a test may change."""
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
+    for path in folder.iterdir():  # a checkout may have made the seeds read-only
+        path.chmod(0o644)
     return folder
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 import yaml
-from conftest import SEED_FULL, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from seed_files import SEED_FULL, SEEDS
 
 from reader.domain.fastyaml import load_simple_mapping, summary_fields
 from reader.domain.frontmatter import split_front_matter

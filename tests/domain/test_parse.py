@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
+from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.domain.article import Severity
 from reader.domain.dates import parse_date_value

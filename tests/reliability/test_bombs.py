@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import SEED_FULL, SEEDS
+from seed_files import SEED_FULL, SEEDS
 
 from reader.domain.parse import MAX_FILE_BYTES
 

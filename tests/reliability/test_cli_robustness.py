@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED_FULL, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from seed_files import SEED_FULL, SEEDS
 
 pytest.importorskip("reader.cli")
 from reader.cli import main

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
+from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader import paths
 from reader.domain.parse import load_detail, load_summary

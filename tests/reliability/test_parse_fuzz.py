@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SEED_BODY_ONLY, SEED_FULL, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
 from reader.domain.parse import parse_detail, parse_summary

@@ -28,7 +28,7 @@ from reader.domain.frontmatter import FrontMatterError, load_yaml_mapping, split
 from reader.domain.parse import parse_detail
 from reader.domain.publish import PublishError, edit_published
 
-# Derived here, not imported: with several conftest.py files, "from conftest import"
+# Derived here, not imported: with several conftest.py files, "from seed_files import"
 # gets whichever one pytest imported first.
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_FULL = "000_64786d9bbd4dc9c0.txt"

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_BODY_ONLY, SEED_FULL
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from seed_files import SEED_BODY_ONLY, SEED_FULL
 
 from reader.app import MainWindow
 from reader.domain import publish
