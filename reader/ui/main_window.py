@@ -108,6 +108,9 @@ _COLUMN_WIDTHS = {
     Column.HEAT: 48,
 }
 ROW_PADDING = 8
+COALESCE_ADDITIONS_FROM_ROWS = 20_000
+"""From this many rows on, new rows are pooled and merged at most every few hundred ms."""
+COALESCE_ADDITIONS_MS = 400
 """Extra pixels per list row over the font's height: dense enough for triage, calm to read."""
 
 
@@ -137,6 +140,8 @@ class MainWindow(QMainWindow):
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
         self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
+        self._pending_additions: list[ArticleSummary] = []
+        self._additions_timer = _single_shot(self, COALESCE_ADDITIONS_MS, self._flush_additions)
 
         self._build_widgets()
         self._build_toolbar()
@@ -667,6 +672,8 @@ class MainWindow(QMainWindow):
     # -- library signals ---------------------------------------------------------------------
 
     def _on_library_folder_opened(self, folder: Path) -> None:
+        self._pending_additions.clear()
+        self._additions_timer.stop()
         self._loading = True
         self._folder_missing = False
         self._model.reset_articles([])
@@ -689,7 +696,24 @@ class MainWindow(QMainWindow):
         self._library_status.setText(shown)
 
     def _on_library_articles_added(self, summaries: list[ArticleSummary]) -> None:
-        self._model.add_articles(summaries)
+        """New rows; in a big list, batches are pooled for a moment and merged together.
+
+        Each merge into a long list costs a pass over every row (the proxy re-maps them),
+        so with tens of thousands of rows a few big merges beat many small ones.
+        """
+        self._pending_additions.extend(summaries)
+        if self._model.rowCount() < COALESCE_ADDITIONS_FROM_ROWS:
+            self._flush_additions()
+        elif not self._additions_timer.isActive():
+            self._additions_timer.start()
+
+    def _flush_additions(self) -> None:
+        """Put pooled new rows into the list (before any other change, to keep order)."""
+        self._additions_timer.stop()
+        if not self._pending_additions:
+            return
+        batch, self._pending_additions = self._pending_additions, []
+        self._model.add_articles(batch)
         # The articles live as long as the folder is open.  Moving them out of the cyclic
         # garbage collector's generations keeps its full passes (100+ ms with 100,000
         # articles, several during a load) off the GUI thread; plain reference counting
@@ -697,6 +721,7 @@ class MainWindow(QMainWindow):
         gc.freeze()
 
     def _on_library_articles_changed(self, summaries: list[ArticleSummary]) -> None:
+        self._flush_additions()
         self._model.update_articles(summaries)
         current = self._current_id()
         if current is not None and any(summary.id == current for summary in summaries):
@@ -706,6 +731,7 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
 
     def _on_library_articles_removed(self, article_ids: list[str]) -> None:
+        self._flush_additions()
         current = self._pane.current_id()
         removed = set(article_ids)
         if current is not None and current in removed:
@@ -737,6 +763,7 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
 
     def _on_library_load_finished(self) -> None:
+        self._flush_additions()
         self._loading = False
         self._progress.hide()
         self._schedule_refresh()
