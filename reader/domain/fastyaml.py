@@ -1,325 +1,395 @@
 """Reading just the list's fields from plain front matter, with PyYAML as the judge.
 
-Why: libyaml's ``CSafeLoader`` spends most of its time in PyYAML's Python constructor,
-about 0.3 ms for a seed-sized front matter, which is all of a 10,000-file cold start.  The
-list needs a dozen top-level fields, not the ``images`` and ``related`` blocks that make up
-most of a file.  :func:`summary_fields` lets libyaml *validate* the whole document in C
-(``raw_parse``, no Python objects built) and then reads only the wanted top-level keys.
+Why: building YAML objects through PyYAML costs most of a cold start (its constructor is
+pure Python, ~100 nodes for a seed-shaped file), and the list needs a dozen top-level
+fields, not the ``images`` and ``related`` blocks that make up most of a file.
 
-Safety comes from being conservative, not clever: a document is read here only when the
-wanted values are in a small subset of YAML (single-line plain or quoted scalars, and small
-indented blocks in that subset, see :func:`load_simple_mapping`) and nothing in it could
-change what a top-level line means (no anchors, aliases, tags, flow collections or block
-scalars at the top level, no unusual line breaks).  Anything else returns None and the
-caller loads the document with PyYAML.  Scalars are typed and built by PyYAML's own
-resolver and ``SafeConstructor``, so ``yes``, ``0x1F``, ``1_000`` and timestamps mean
-exactly what they mean to PyYAML.  Tests compare the two readers on the seeds and on
-fuzzed documents.
+:func:`summary_fields` reads front matter in the plain block style a pipeline writes: one
+regular-expression match proves every line is inside a strict subset of YAML whose scalars
+cannot fail to construct; two substitutions reduce the text to its shape (keys, dashes,
+indentation), whose nesting is checked once per distinct shape (a pipeline writes few);
+and only the wanted top-level fields are built, with PyYAML's own resolver patterns and
+constructors, so ``yes``, ``1_000`` and timestamps mean exactly what they mean to PyYAML.
+
+Safety comes from being conservative, not clever: anything outside the subset - flow
+collections, anchors, aliases, tags, block scalars, escapes, multi-line scalars, odd
+indentation or line breaks, control characters, impossible dates - returns None, and the
+caller loads the document with PyYAML (``yaml.CSafeLoader``), which also gives the error
+message for a document that is not valid.  Tests hold the two readers equal on the seeds
+and on generated and mutated documents.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Container
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
 import yaml
-from yaml._yaml import CParser
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_CONSTRUCTOR = SafeConstructor()
-_BUILDERS = {
-    "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
-    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
-    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
-    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
-    "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
-}
-_IMPLICIT = Resolver.yaml_implicit_resolvers
 
-# Line breaks YAML 1.1 knows besides \n: a lone \r, NEL, LS and PS.  Documents holding
-# them go to PyYAML (non-printable characters are already refused by libyaml's reader).
-_LONE_CR = re.compile("\r(?!\n)")
-_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+class _OutsideSubsetError(Exception):
+    """The text needs the real YAML loader (it may still be valid YAML, or not)."""
 
 
-_CONTROL_CHARS = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+# -- the subset, as one regular expression ----------------------------------------------
+
+# What may appear in a line of the subset: no tab, control character, NEL, line or
+# paragraph separator, BOM, non-character or lone surrogate.
+_BAD = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff\\ud800-\\udfff"
+_KEY_PATTERN = r"[A-Za-z_][\w.-]{0,200}"
+# A valid date whose construction cannot fail (no Feb 29, no year 0, hours below 24...).
+_SAFE_TIMESTAMP = (
+    r"(?!0000)[0-9]{4}-(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1[0-9]|2[0-8])"
+    r"|(?:0?[13-9]|1[0-2])-(?:29|30)|(?:0?[13578]|1[02])-31)"
+    r"(?:(?:[Tt]|[ ]+)(?:[01]?[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{0,9})?"
+    r"(?:[ ]*(?:Z|[-+](?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?))?)?"
+)
+# One-line scalars whose construction cannot fail: quoted text without escapes, plain text
+# starting with a letter-like character, simple numbers, ``~`` and safe dates.
+_SCALAR_PATTERN = (
+    "(?:"
+    f'"[^"\\\\{_BAD}]*"'
+    f"|'[^'{_BAD}]*(?:''[^'{_BAD}]*)*'"
+    f"|[^ \\[\\]{{}}&*!|>%@`,\"'#?:<=+.~0-9\\-{_BAD}][^ :#{_BAD}]*"
+    f"(?:(?::(?=[^ \\n])|\\#|[ ]+(?=[^ #\\n]))[^ :#{_BAD}]*)*"
+    r"|-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?"
+    r"|~"
+    f"|{_SAFE_TIMESTAMP}"
+    ")"
+)
+_COMMENT = f"(?:[ ]+\\#[^\\n{_BAD}]*)?[ ]*"
+_LINE = (
+    f"(?:[ ]*(?:-(?:[ ]+(?:{_KEY_PATTERN}:(?:[ ]+{_SCALAR_PATTERN})?|{_SCALAR_PATTERN}))?"
+    f"|{_KEY_PATTERN}:(?:[ ]+{_SCALAR_PATTERN})?)?{_COMMENT}"
+    f"|[ ]*\\#[^\\n{_BAD}]*)"
 )
 
 
-def _has_control_chars(text: str) -> bool:
-    """Characters libyaml refuses; :func:`summary_fields` lets libyaml itself check."""
-    return _CONTROL_CHARS.search(text) is not None
+@cache
+def _document_pattern() -> re.Pattern[str]:
+    """Every line is blank, a comment, ``key:``, ``key: scalar``, ``-``, ``- scalar``,
+    ``- key:`` or ``- key: scalar``, each scalar being one whose construction cannot fail.
+
+    Compiled on first use: it takes ~15 ms, which a warm start (no parsing) should not pay.
+    """
+    return re.compile(f"(?:{_LINE}\\n)*{_LINE}")
 
 
-def _has_unusual_breaks(text: str) -> bool:
-    if "\r" in text and _LONE_CR.search(text):
-        return True
-    return any(mark in text for mark in _OTHER_BREAKS)
+# Two substitutions reduce a valid document to its shape: values become "x", comments go.
+_VALUE_AFTER_KEY = re.compile(r":[ ]+[^ #\n][^\n]*")
+_VALUE_AFTER_DASH = re.compile(f"-[ ]+(?!{_KEY_PATTERN}:(?:[ ]|$))[^ #\\n][^\\n]*", re.MULTILINE)
+_TRAILING_COMMENT = re.compile(r"[ ]*#[^\n]*")
+_TOP_LEVEL_ENTRY = re.compile(f"\\n({_KEY_PATTERN}):[ ]*([^\\n]*)")
+_MAX_LINES = 30_000
+"""Each line yields at most three YAML values, so this stays below the real loader's
+100,000-value budget: a document big enough to be refused is never accepted here."""
+_MAX_DEPTH = 48
+"""Below the real loader's nesting limit, for the same reason."""
+_SHAPE_CACHE_LIMIT = 4096
+_valid_shapes: dict[str, bool] = {}
+_block_values: dict[str, Any] = {}
 
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
-_DOUBLE_QUOTED = re.compile(
-    r'"((?:[^"\\\x00-\x1f]|\\["\\bfnrt]|\\u(?![dD][89abAB])[0-9a-fA-F]{4})*)"(?:[ \t]+#.*)?$'
-)
-_SINGLE_QUOTED = re.compile(r"'((?:[^'\x00-\x1f]|'')*)'(?:[ \t]+#.*)?$")
-_COMMENT = re.compile(r"[ \t]+#")
-# Plain scalars may not start with an indicator; "-" only when a number follows.
-_PLAIN_START_FORBIDDEN = frozenset("?:,[]{}#&*!|>'\"%@`")
-_PLAIN_FORBIDDEN = re.compile(r": |:$|[\[\]{}`\t]")
+def summary_fields(yaml_text: str, wanted: Container[str]) -> dict[str, Any] | None:
+    """The ``wanted`` top-level fields of a front matter as ``yaml.CSafeLoader`` loads them.
 
-_NO_VALUE = object()
-_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
-# Anything that could make a line mean something other than it seems: anchors, aliases,
-# tags (after whitespace or a flow/mapping indicator), and directives.
-_ANCHOR_ALIAS_TAG = re.compile(r"(?:^|[\s\[{,:])[&*!]\S|^%", re.MULTILINE)
-
-
-class _Unsupported(Exception):  # noqa: N818 - a signal, not an error
-    """The document leaves the subset: let PyYAML read it."""
-
-
-class _Line:
-    __slots__ = ("dash", "indent", "key", "value")
-
-    def __init__(self, indent: int, dash: bool, key: str | None, value: Any) -> None:
-        self.indent = indent
-        self.dash = dash
-        self.key = key
-        self.value = value  # _NO_VALUE: a nested block (or null) follows
-
-
-def load_simple_mapping(text: str) -> dict[str, Any] | None:
-    """The mapping ``text`` holds if it is in the simple subset, else None (use PyYAML)."""
-    if _has_unusual_breaks(text) or _has_control_chars(text):
+    Keys that are absent are absent from the result.  Returns None to mean "ask the real
+    loader", never "invalid": every document this accepts is valid YAML with one meaning,
+    and the real loader would accept it too.  Values built from nested blocks are shared
+    between calls (blocks repeat across a pipeline's files): callers only read them.
+    """
+    if "\r" in yaml_text:
+        if yaml_text.count("\r") != yaml_text.count("\r\n"):
+            return None
+        yaml_text = yaml_text.replace("\r\n", "\n")
+    if yaml_text.count("\n") > _MAX_LINES or _document_pattern().fullmatch(yaml_text) is None:
+        return None
+    shape = _VALUE_AFTER_DASH.sub("- x", _VALUE_AFTER_KEY.sub(": x", yaml_text))
+    if "#" in shape:
+        shape = _TRAILING_COMMENT.sub("", shape)
+    valid = _valid_shapes.get(shape)
+    if valid is None:
+        valid = _shape_is_valid(shape)
+        if len(_valid_shapes) >= _SHAPE_CACHE_LIMIT:
+            _valid_shapes.clear()
+        _valid_shapes[shape] = valid
+    if not valid:
         return None
     try:
-        lines = _tokenize(text)
-        if not lines:
-            return None
-        if lines[0].indent != 0 or lines[0].key is None or lines[0].dash:
-            return None
-        value, end = _parse_block(lines, 0, 0)
-    except _Unsupported:
+        return _top_level_fields("\n" + yaml_text, wanted)
+    except _OutsideSubsetError:
         return None
-    if end != len(lines) or not isinstance(value, dict):
-        return None
+
+
+def _top_level_fields(text: str, wanted: Container[str]) -> dict[str, Any]:
+    """The wanted top-level fields of a validated subset document.
+
+    ``text`` starts with a newline so that every line follows one.  A line at column 0 is
+    always top-level here, and the last of a repeated key wins, as in PyYAML.
+    """
+    fields: dict[str, Any] = {}
+    for key, value in _TOP_LEVEL_ENTRY.findall(text):
+        if key not in wanted:
+            continue
+        if value and value[0] == '"':
+            # The document is validated: a double-quoted value holds no escapes and ends
+            # at the next quote.
+            fields[key] = value[1 : value.index('"', 1)]
+        elif value and value[0] != "#":
+            fields[key] = _scalar(value)
+        else:
+            fields[key] = None  # a block: parsed below, once, from its last occurrence
+    for key, value in fields.items():
+        if value is None:
+            fields[key] = _block_value(text, key)
+    return fields
+
+
+def _block_value(text: str, key: str) -> Any:
+    """The value of the block under the last ``key:`` line, remembered by its text."""
+    start = text.rfind(f"\n{key}:")
+    end = text.find("\n", start + 1)
+    # The block goes on over indented lines, "- " items, comments and blank lines.
+    while end >= 0 and text[end + 1 : end + 2] in (" ", "-", "#", "\n"):
+        end = text.find("\n", end + 1)
+    block = text[start + 1 : end if end >= 0 else len(text)]
+    value = _block_values.get(block, _block_values)
+    if value is _block_values:
+        value = _parse_subset(block)[key]
+        if len(_block_values) >= _SHAPE_CACHE_LIMIT:
+            _block_values.clear()
+        _block_values[block] = value
     return value
 
 
-def _tokenize(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    for raw in text.split("\n"):
-        line = raw.rstrip("\r").rstrip(" ")
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
+def _shape_is_valid(shape: str) -> bool:
+    """Whether lines of this shape nest into one valid block mapping."""
+    try:
+        _parse_subset(shape)
+    except _OutsideSubsetError:
+        return False
+    return True
+
+
+# -- the structure: block mappings and sequences by indentation --------------------------
+
+_ITEM = 0
+_ENTRY_KIND = 1
+_SCALAR = 2
+_ENTRY = re.compile(f"({_KEY_PATTERN}):(?: +(.*))?")
+
+
+class _Token(NamedTuple):
+    indent: int
+    kind: int
+    key: str = ""
+    text: str = ""
+    inline: bool = False
+
+
+def _parse_subset(text: str) -> dict[str, Any]:
+    """Load a block-style document of one-line scalars, as ``CSafeLoader`` would.
+
+    Raises :class:`_OutsideSubsetError` for anything else.  Used on shapes and on the few
+    lines of a nested wanted field; :func:`summary_fields` has already checked the
+    characters and scalar forms of every line, and normalised line breaks to ``\\n``.
+    """
+    tokens = _tokenize(text)
+    if not tokens:
+        return {}
+    if tokens[0].indent != 0 or tokens[0].kind != _ENTRY_KIND:
+        raise _OutsideSubsetError
+    value, position = _Parser(tokens).mapping(0, 0, 0)
+    if position != len(tokens):
+        raise _OutsideSubsetError
+    return value
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    append = tokens.append
+    for line in text.split("\n"):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
             continue
-        if stripped.startswith("\t") or line.endswith("\t"):
-            raise _Unsupported
-        indent = len(line) - len(stripped)
-        if stripped.startswith("- ") or stripped == "-":
-            content = stripped[1:].lstrip(" ")
-            if not content or content.startswith("- ") or content == "-":
-                raise _Unsupported
-            lines.append(_Line(indent, True, None, _NO_VALUE))
-            indent += len(stripped) - len(content)
-            stripped = content
-            entry = _entry(stripped)
-            if entry is None:
-                lines[-1].value = _scalar(stripped)
+        indent = len(line) - len(content)
+        if content[0] == "-" and (len(content) == 1 or content[1] == " "):
+            append(_Token(indent, _ITEM))
+            rest = content[1:].lstrip(" ")
+            if not rest or rest[0] == "#":
                 continue
-            lines.append(_Line(indent, False, entry[0], entry[1]))
+            column = indent + len(content) - len(rest)
+            if rest[0] == "-" and (len(rest) == 1 or rest[1] == " "):
+                raise _OutsideSubsetError  # "- - x": nested sequences on one line
+            entry = _ENTRY.fullmatch(rest)
+            if entry is not None:
+                append(_Token(column, _ENTRY_KIND, entry.group(1), entry.group(2) or "", True))
+            else:
+                append(_Token(column, _SCALAR, "", rest, True))
             continue
-        entry = _entry(stripped)
+        entry = _ENTRY.fullmatch(content)
         if entry is None:
-            raise _Unsupported
-        lines.append(_Line(indent, False, entry[0], entry[1]))
-    return lines
+            raise _OutsideSubsetError  # a continuation line, "key : v", a quoted key, "...", etc.
+        append(_Token(indent, _ENTRY_KIND, entry.group(1), entry.group(2) or ""))
+    return tokens
 
 
-def _entry(text: str) -> tuple[str, Any] | None:
-    """``(key, value)`` for a ``key: value`` line, or None if the text is not one."""
-    match = _KEY.match(text)
-    if match is None:
-        return None
-    key, rest = match.group(1), match.group(2)
-    if _resolve_tag(key) != _STR_TAG:
-        raise _Unsupported  # keys like "yes" or "null" are not strings to YAML
-    if rest is None or rest.startswith("#"):
-        return key, _NO_VALUE
-    return key, _scalar(rest)
+class _Parser:
+    """Recursive descent over block mappings and sequences, by exact indentation."""
+
+    __slots__ = ("count", "tokens")
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.count = len(tokens)
+
+    def node(self, position: int, depth: int) -> tuple[Any, int]:
+        if depth > _MAX_DEPTH:
+            raise _OutsideSubsetError
+        token = self.tokens[position]
+        if token.kind == _SCALAR:
+            return _scalar(token.text), position + 1
+        if token.kind == _ITEM:
+            return self.sequence(position, token.indent, depth)
+        return self.mapping(position, token.indent, depth)
+
+    def sequence(self, position: int, indent: int, depth: int) -> tuple[list[Any], int]:
+        tokens, count = self.tokens, self.count
+        items: list[Any] = []
+        while position < count:
+            token = tokens[position]
+            if token.indent != indent or token.kind != _ITEM:
+                break
+            position += 1
+            if position < count and (tokens[position].inline or tokens[position].indent > indent):
+                value, position = self.node(position, depth + 1)
+            else:
+                value = None
+            items.append(value)
+        return items, position
+
+    def mapping(self, position: int, indent: int, depth: int) -> tuple[dict[str, Any], int]:
+        tokens, count = self.tokens, self.count
+        result: dict[str, Any] = {}
+        while position < count:
+            token = tokens[position]
+            if token.indent != indent or token.kind != _ENTRY_KIND:
+                break
+            position += 1
+            key = _key(token.key)
+            text = token.text
+            if text and text[0] != "#" and not text.isspace():
+                value = _scalar(text)
+            elif position < count and tokens[position].indent > indent:
+                value, position = self.node(position, depth + 1)
+            elif (
+                position < count
+                and tokens[position].indent == indent
+                and tokens[position].kind == _ITEM
+            ):
+                value, position = self.sequence(position, indent, depth + 1)
+            else:
+                value = None
+            result[key] = value
+        return result, position
+
+
+# -- scalars, typed by PyYAML's own resolver and constructors ----------------------------
+
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"(?: +#.*)? *')
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'(?: +#.*)? *")
+_PLAIN_FIRST_FORBIDDEN = frozenset("[]{}&*!|>%@`,\"'#?:")
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DECIMAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_ISO_SECONDS = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[-+][0-9]{2}:[0-9]{2})?"
+)
+_BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+
+
+def _key(text: str) -> str:
+    if _resolve_tag(text) != _STR_TAG:
+        raise _OutsideSubsetError  # "yes:", "null:" are not text keys
+    return text
 
 
 def _scalar(text: str) -> Any:
     first = text[0]
     if first == '"':
-        match = _DOUBLE_QUOTED.match(text)
+        match = _DOUBLE_QUOTED.fullmatch(text)
         if match is None:
-            raise _Unsupported
-        return json.loads(f'"{match.group(1)}"')
+            raise _OutsideSubsetError
+        return match.group(1)
     if first == "'":
-        match = _SINGLE_QUOTED.match(text)
+        match = _SINGLE_QUOTED.fullmatch(text)
         if match is None:
-            raise _Unsupported
+            raise _OutsideSubsetError
         return match.group(1).replace("''", "'")
-    comment = _COMMENT.search(text)
-    if comment is not None:
-        text = text[: comment.start()]
-    if first in _PLAIN_START_FORBIDDEN or (first == "-" and not text[1:2].isdigit()):
-        raise _Unsupported
-    if _PLAIN_FORBIDDEN.search(text):
-        raise _Unsupported
+    if first in _PLAIN_FIRST_FORBIDDEN or (first == "-" and text[1:2] in ("", " ")):
+        raise _OutsideSubsetError
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment]
+    text = text.rstrip(" ")
+    if ": " in text or text.endswith(":"):
+        raise _OutsideSubsetError
     tag = _resolve_tag(text)
     if tag == _STR_TAG:
         return text
-    builder = _BUILDERS.get(tag)
-    if builder is None:
-        raise _Unsupported
     try:
-        value = builder(ScalarNode(tag, text))
-    except (ValueError, OverflowError, yaml.YAMLError) as exc:
-        raise _Unsupported from exc  # the full loader explains what is wrong with it
-    if isinstance(value, int) and value.bit_length() > 64:
-        raise _Unsupported  # absurdly wide numbers: the full loader decides
-    return value
+        # Shortcuts for the common forms, equal to what PyYAML's constructors return.
+        if tag == _INT_TAG and _DECIMAL_INT.fullmatch(text):
+            return int(text)
+        if tag == _BOOL_TAG:
+            return _BOOL_VALUES[text.lower()]
+        if tag == _TIMESTAMP_TAG and _ISO_SECONDS.fullmatch(text):
+            return datetime.fromisoformat(text)
+        construct = _scalar_constructors().get(tag)
+        if construct is None:
+            raise _OutsideSubsetError  # merge keys, "=" values
+        return construct(text)
+    except (ValueError, OverflowError):
+        raise _OutsideSubsetError from None  # e.g. February 30th: the real loader reports it
 
 
 def _resolve_tag(text: str) -> str:
-    for tag, pattern in _IMPLICIT.get(text[:1], ()):
+    for tag, pattern in _implicit_resolvers().get(text[:1], ()):
         if pattern.match(text):
             return tag
     return _STR_TAG
 
 
-def _parse_block(lines: list[_Line], start: int, indent: int) -> tuple[Any, int]:
-    """Parse the node whose lines begin at ``start`` at exactly ``indent``."""
-    if lines[start].dash:
-        return _parse_sequence(lines, start, indent)
-    return _parse_mapping(lines, start, indent)
+@cache
+def _implicit_resolvers() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """PyYAML's own plain-scalar resolution table (what ``CSafeLoader`` consults)."""
+    wildcard = tuple(Resolver.yaml_implicit_resolvers.get(None, ()))  # type: ignore[call-overload]
+    return {
+        first: tuple(entries) + wildcard
+        for first, entries in Resolver.yaml_implicit_resolvers.items()
+        if first is not None
+    }
 
 
-def _parse_sequence(lines: list[_Line], start: int, indent: int) -> tuple[list[Any], int]:
-    items: list[Any] = []
-    i = start
-    while i < len(lines) and lines[i].indent == indent and lines[i].dash:
-        dash = lines[i]
-        if dash.value is not _NO_VALUE:
-            items.append(dash.value)
-            i += 1
-            continue
-        # "- key: value": a mapping that starts on the dash's line.
-        i += 1
-        if i >= len(lines) or lines[i].indent <= indent or lines[i].key is None:
-            raise _Unsupported
-        mapping, i = _parse_mapping(lines, i, lines[i].indent)
-        items.append(mapping)
-    # A key may follow at the same indentation (the sequence was its sibling's value);
-    # the parent mapping decides about that.  A deeper line is always wrong here.
-    if i < len(lines) and lines[i].indent > indent:
-        raise _Unsupported
-    return items, i
+@cache
+def _scalar_constructors() -> dict[str, Callable[[str], Any]]:
+    """PyYAML's safe constructors for the implicit scalar tags, applied to plain text."""
+    constructor = yaml.constructor.SafeConstructor()
+    table = yaml.constructor.SafeConstructor.yaml_constructors
 
+    def using(tag: str) -> Callable[[str], Any]:
+        method = table[tag]
 
-def _parse_mapping(lines: list[_Line], start: int, indent: int) -> tuple[dict[str, Any], int]:
-    mapping: dict[str, Any] = {}
-    i = start
-    while i < len(lines) and lines[i].indent == indent and not lines[i].dash:
-        line = lines[i]
-        i += 1
-        if line.value is not _NO_VALUE:
-            mapping[line.key] = line.value  # type: ignore[index]
-            continue
-        if i < len(lines) and lines[i].indent > indent:
-            mapping[line.key], i = _parse_block(lines, i, lines[i].indent)  # type: ignore[index]
-        elif i < len(lines) and lines[i].indent == indent and lines[i].dash:
-            # YAML lets a block sequence sit at its key's own indentation.
-            mapping[line.key], i = _parse_sequence(lines, i, indent)  # type: ignore[index]
-        else:
-            mapping[line.key] = None  # type: ignore[index]
-    _check_dedent(lines, i, indent)
-    return mapping, i
+        def construct(text: str) -> Any:
+            return method(constructor, yaml.ScalarNode(tag, text))
 
+        return construct
 
-def _check_dedent(lines: list[_Line], i: int, indent: int) -> None:
-    """After a block ends, the next line must close it by dedenting, nothing else."""
-    if i < len(lines) and lines[i].indent >= indent:
-        # Same indentation but the other kind of entry, or a stray deeper line.
-        raise _Unsupported
-
-
-def summary_fields(text: str, wanted: Collection[str]) -> dict[str, Any] | None:
-    """The ``wanted`` top-level keys of a valid document, or None to use PyYAML instead.
-
-    Keys that are absent are absent from the result.  The whole document is validated by
-    libyaml first, so a broken ``related`` block still makes the file a problem.
-    """
-    if _has_unusual_breaks(text):
-        return None
-    if any(mark in text for mark in "&*!%") and _ANCHOR_ALIAS_TAG.search(text):
-        return None
-    try:
-        CParser(text).raw_parse()
-    except yaml.YAMLError:
-        return None  # PyYAML's loader reports it, with its message and position
-    result: dict[str, Any] = {}
-    blocks: dict[str, list[str]] = {}
-    in_block = False
-    current_key = ""
-    try:
-        for raw in text.split("\n"):
-            line = raw.rstrip("\r")
-            if not line:
-                continue
-            first = line[0]
-            if first in " -":
-                # Indented lines (or a sequence at its key's own indentation) belong to the
-                # block opened by the last "key:" line; after "key: value" they would be a
-                # multi-line scalar, which is outside the subset.
-                if not in_block:
-                    stripped = line.strip()
-                    if stripped and not stripped.startswith("#"):
-                        return None
-                    continue
-                block = blocks.get(current_key)
-                if block is not None:
-                    block.append(line)
-                continue
-            if first == "#":
-                continue
-            match = _TOP_LEVEL_KEY.match(line)
-            if match is None:
-                return None
-            current_key, value = match.group(1), match.group(2)
-            if value is None or value.startswith("#"):
-                in_block = True
-                blocks.pop(current_key, None)
-                if current_key in wanted:
-                    blocks[current_key] = [current_key + ":"]
-                    result[current_key] = _NO_VALUE
-                continue
-            in_block = False
-            value = value.rstrip()
-            if not value:
-                return None  # "key: " with only spaces after it: PyYAML reads it (as null)
-            if value[0] in "[{|>":
-                return None
-            if current_key in wanted:
-                result[current_key] = _scalar(value)
-            elif value[0] == '"' and not _DOUBLE_QUOTED.match(value):
-                return None  # a quoted scalar that goes on over several lines
-            elif value[0] == "'" and not _SINGLE_QUOTED.match(value):
-                return None
-    except _Unsupported:
-        return None
-    for key, value in result.items():
-        if value is _NO_VALUE:
-            block = load_simple_mapping("\n".join(blocks[key]))
-            if block is None:
-                return None
-            result[key] = block[key]
-    return result
+    tags = ("bool", "int", "float", "null", "timestamp")
+    return {f"tag:yaml.org,2002:{name}": using(f"tag:yaml.org,2002:{name}") for name in tags}
