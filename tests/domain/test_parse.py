@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from reader.domain.parse import (
     load_summary,
     parse_detail,
     parse_summary,
+    read_article_file,
 )
 
 
@@ -174,6 +176,27 @@ def test_oversized_file_is_a_problem_not_a_crash(tmp_path: Path):
 def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path):
     summary, _ = load_summary(tmp_path, "gone.md")
     assert summary.is_error and "removed or renamed" in summary.error.message
+
+
+def test_a_folder_named_like_an_article_is_a_problem(tmp_path: Path):
+    (tmp_path / "folder.md").mkdir()
+    summary, _ = load_summary(tmp_path, "folder.md")
+    assert summary.is_error and "it is a folder" in summary.error.message
+    assert load_detail(tmp_path, "folder.md").summary.is_error
+
+
+def test_a_fifo_named_like_an_article_is_refused_without_blocking(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.md")
+    summary, _ = load_summary(tmp_path, "pipe.md")
+    assert summary.is_error and "not a regular file" in summary.error.message
+
+
+def test_reading_a_file_gives_its_bytes_and_the_stamp_of_what_was_read(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"---\ntitle: A\n---\n")
+    content = read_article_file(path)
+    info = path.stat()
+    assert content == (b"---\ntitle: A\n---\n", info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def test_wrong_types_warn_and_keep_the_article():

@@ -6,11 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.domain import parse
-from reader.domain.frontmatter import FrontMatterError, split_front_matter
 from reader.index import scan
 from reader.index.scan import (
     FileStamp,
@@ -18,7 +17,6 @@ from reader.index.scan import (
     read_summary,
     scan_folder,
     scan_folder_report,
-    split_front_matter_fast,
 )
 
 ARTICLE = "---\ntitle: Hello\npublished: false\n---\nBody\n"
@@ -49,9 +47,8 @@ def test_names_that_are_not_articles(name: str) -> None:
     assert not is_article_name(name)
 
 
-def test_suffixes_and_fields_agree_with_the_domain() -> None:
+def test_suffixes_agree_with_the_domain() -> None:
     assert scan.ARTICLE_SUFFIXES == parse.ARTICLE_SUFFIXES
-    assert set(scan.SUMMARY_FIELDS) == set(parse.SUMMARY_FIELDS)
 
 
 def test_scan_finds_articles_in_subfolders_with_posix_ids(tmp_path: Path) -> None:
@@ -168,31 +165,6 @@ def test_read_summary_refuses_a_huge_file_without_reading_it(
     assert "limit" in summary.error.message
 
 
-# -- the fast front-matter split ---------------------------------------------------------
-
-_SPLIT_PIECES = st.sampled_from(
-    ["---", "...", "--- ", "---\t", "----", "... x", "a: 1", "", " ", "\ufeff", "-- -", "#"]
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_SPLIT_PIECES, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())
-def test_fast_split_cuts_exactly_like_the_domain(
-    pieces: list[str], newline: str, final_newline: bool
-) -> None:
-    text = newline.join(pieces) + (newline if final_newline else "")
-    try:
-        expected = split_front_matter(text)
-    except FrontMatterError:
-        assert split_front_matter_fast(text) is None
-        return
-    got = split_front_matter_fast(text)
-    if expected.yaml_text is None:
-        assert got is None
-    else:
-        assert got == (expected.yaml_text, expected.body)
-
-
 def test_read_summary_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     summary, stamp, _body = read_summary(tmp_path, "pipe.txt")
@@ -253,7 +225,7 @@ def test_a_parser_bug_costs_one_file_not_the_folder(
     def exploding(article_id: str, data: bytes) -> None:
         raise IndexError("string index out of range")
 
-    monkeypatch.setattr(scan, "summarize_bytes", exploding)
+    monkeypatch.setattr(parse, "parse_summary", exploding)
     summary, stamp, _body = read_summary(tmp_path, "boom.txt")
     assert stamp is not None
     assert summary.error is not None

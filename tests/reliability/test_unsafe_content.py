@@ -69,10 +69,8 @@ def assert_plain(value: object) -> None:
 def every_reader_of(data: bytes) -> None:
     """Feed ``data`` to each place reader turns YAML into values."""
     from reader.domain.publish import PublishError, edit_published
-    from reader.index.scan import summarize_bytes
 
     parse_summary("t.txt", data)
-    summarize_bytes("t.txt", data)
     detail = parse_detail("t.txt", data)
     assert_plain(detail.front_matter)
     assert_plain(detail.other_fields)
