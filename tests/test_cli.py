@@ -360,7 +360,8 @@ def test_a_failed_write_is_reported_and_the_rest_still_written(
     assert code == 1
     assert out == f"{SEED_BODY_ONLY}: published\n"
     assert_one_clean_line(err)
-    assert err.startswith("reader: cannot publish flow.txt: ")
+    assert err.startswith("reader: cannot publish flow.txt: its front matter is written in flow")
+    assert err.count("flow.txt") == 1, err  # the reason alone, not the sentence naming the file
     assert refused.read_bytes() == original
     assert (seeds_copy / SEED_BODY_ONLY).read_bytes().startswith(b"---\npublished: true\n")
 
