@@ -38,6 +38,8 @@ CHUNK_SIZE = 200
 MIN_CHUNK_SIZE = 25
 """Fewest files per pool task, however small the job."""
 IN_PROCESS_LIMIT = 300
+HEAD_SIZE = 100
+"""Files parsed in the calling process while a pool starts, for quick first rows."""
 """Below this many files to parse, a pool's start-up costs more than it saves."""
 
 T = TypeVar("T")
@@ -139,6 +141,8 @@ def _parse_missing(
             parsed = summaries_from_json([(row[0], row[4]) for row in rows])
             for summary in parsed.values():
                 emit.add(summary)
+            if not result.parsed:
+                emit.flush()  # the first rows of a cold start go out at once, not at 500
             result.articles.update(parsed)
             result.parsed += len(rows)
             if should_stop is not None and should_stop():
@@ -268,12 +272,19 @@ def _run_chunks(
         chunks = _chunks(ids, CHUNK_SIZE)
         yield from _run_in_process(work, root, chunks, should_stop)
         return
+    # The first few files are parsed right here before the worker processes start (a
+    # forkserver pool takes a few hundred milliseconds to answer), so a window shows its
+    # first rows at once instead of waiting for the pool.
+    head, ids = ids[:HEAD_SIZE], ids[HEAD_SIZE:]
     # Enough chunks per worker that none sits idle while another finishes a big one.
     chunks = _chunks(ids, max(MIN_CHUNK_SIZE, min(CHUNK_SIZE, len(ids) // (8 * worker_count))))
     # Imported here: a warm start never starts a pool and need not pay for these imports.
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    yield work(os.fspath(root), head)
+    if should_stop is not None and should_stop():
+        return
     remaining = dict(enumerate(chunks))
     try:
         executor = ProcessPoolExecutor(

@@ -663,6 +663,12 @@ class _RescanOutcome:
     seconds: float = 0.0
 
 
+def _prepare_parser() -> None:
+    from reader.domain import fastyaml, parse  # noqa: F401 - importing is the point
+
+    fastyaml.prepare()
+
+
 class _IndexWorker:
     """The one thread that scans folders and owns the index cache connection.
 
@@ -675,6 +681,9 @@ class _IndexWorker:
     def __init__(self) -> None:
         self._worker = Worker("reader-index")
         self._open: tuple[Path, IndexCache] | None = None
+        # While the window is still being built, import the parser and compile its tables
+        # (~100 ms on first use) so a cold folder's first rows are not held up by them.
+        self._worker.submit(_prepare_parser)
 
     def submit_load(
         self,

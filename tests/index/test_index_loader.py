@@ -155,7 +155,8 @@ def test_a_large_folder_is_parsed_by_worker_processes(
     result = load_folder(folder, workers=2)
 
     assert result.parsed == count
-    assert parse_counter == []  # the parsing happened in the pool, not here
+    # Only the first few files are parsed here (quick first rows); the pool did the rest.
+    assert len(parse_counter) == loader.HEAD_SIZE
     for article_id in ("week0/00000.txt", "week2/00008.txt", "week0/00009.txt"):
         assert result.articles[article_id] == load_summary(folder, article_id)[0]
     assert sum(summary.is_error for summary in result.articles.values()) == count // 10
