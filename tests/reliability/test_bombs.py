@@ -141,6 +141,7 @@ BOMBS = [
     Bomb(
         "nested-10000-block-dashes",
         lambda: {"dashes.txt": nested_block()},
+        list_error={"dashes.txt": "nested more than"},
         detail_error={"dashes.txt": "nested more than"},
         show=("dashes.txt",),
     ),
