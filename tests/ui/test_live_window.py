@@ -1,0 +1,150 @@
+"""The window follows the folder while an editor reads: their place is never lost.
+
+Real files change under an open window; each test checks what the editor sees: the
+current article, the selection, the sort, the filter and the scroll position stay put,
+and the article being read refreshes in place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+
+from reader.app import MainWindow
+from reader.ui.article_model import Column, StateFilter
+
+ID = Qt.ItemDataRole.UserRole
+
+
+def write_article(
+    folder: Path, name: str, title: str, *, day: int, published: bool = False, body: str = ""
+) -> Path:
+    path = folder / name
+    text = (
+        f'---\ntitle: "{title}"\npublishedDateTime: 2024-03-{day:02d}T10:00:00Z\n'
+        f"published: {'true' if published else 'false'}\nprovider:\n  name: Wire\n---\n{body}"
+    )
+    temp = path.with_name(f".{name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)  # how editors and the pipeline save: rename over
+    return path
+
+
+def make_folder(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for number in range(count):
+        write_article(
+            folder,
+            f"a{number:03d}.md",
+            f"Article {number:03d}",
+            day=1 + number % 28,
+            body="Paragraph.\n\n" * 40,
+        )
+    return folder
+
+
+def open_window(qtbot, folder: Path, rows: int) -> MainWindow:
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.resize(1100, 500)
+    window.show()
+    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows, timeout=10_000)
+    return window
+
+
+def shown_ids(window: MainWindow) -> list[str]:
+    model = window.article_view().model()
+    return [model.index(row, 0).data(ID) for row in range(model.rowCount())]
+
+
+def current_id(window: MainWindow) -> str | None:
+    index = window.article_view().currentIndex()
+    return index.data(ID) if index.isValid() else None
+
+
+def select(qtbot, window: MainWindow, article_id: str) -> None:
+    assert window.select_article(article_id)
+    qtbot.waitUntil(lambda: window.detail_pane().current_id() == article_id)
+    title = window.findChild(QLabel, "detailTitle")
+    qtbot.waitUntil(lambda: title.text() != "")
+
+
+def test_new_and_removed_files_keep_current_selection_sort_and_scroll(qtbot, tmp_path):
+    folder = make_folder(tmp_path, 60)
+    window = open_window(qtbot, folder, 60)
+    view = window.article_view()
+    view.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    select(qtbot, window, "a030.md")
+    selection = view.selectionModel()
+    also = view.model().index(shown_ids(window).index("a031.md"), 0)
+    selection.select(
+        also, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    )
+    view.scrollTo(view.currentIndex(), view.ScrollHint.PositionAtTop)
+    top_before = view.indexAt(view.viewport().rect().topLeft()).data(ID)
+
+    write_article(folder, "a000b.md", "Article 000b", day=5)  # sorts above the current one
+    (folder / "a001.md").unlink()
+    qtbot.waitUntil(
+        lambda: "a000b.md" in shown_ids(window) and "a001.md" not in shown_ids(window),
+        timeout=5_000,
+    )
+
+    assert current_id(window) == "a030.md"
+    selected = {index.data(ID) for index in selection.selectedRows()}
+    assert selected == {"a030.md", "a031.md"}
+    assert view.horizontalHeader().sortIndicatorSection() == Column.TITLE
+    titles = [view.model().index(r, Column.TITLE).data() for r in range(view.model().rowCount())]
+    assert titles == sorted(titles, key=str.casefold)
+    assert view.indexAt(view.viewport().rect().topLeft()).data(ID) == top_before
+
+
+def test_current_article_edited_on_disk_refreshes_in_place_keeping_scroll(qtbot, tmp_path):
+    folder = make_folder(tmp_path, 3)
+    window = open_window(qtbot, folder, 3)
+    select(qtbot, window, "a001.md")
+    scroll = window.findChild(QScrollArea, "detailScroll")
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200)
+    bar.setValue(200)
+
+    write_article(
+        folder,
+        "a001.md",
+        "Article 001 (corrected)",
+        day=2,
+        body="Paragraph.\n\n" * 40 + "A late correction.\n",
+    )
+    title = window.findChild(QLabel, "detailTitle")
+    qtbot.waitUntil(lambda: "corrected" in title.text(), timeout=5_000)
+    body = window.findChild(QWidget, "detailBody")
+    qtbot.waitUntil(lambda: "late correction" in body.toPlainText())
+    assert current_id(window) == "a001.md"
+    assert bar.value() == 200
+
+
+def test_the_article_being_read_stays_shown_when_a_change_filters_it_out(qtbot, tmp_path):
+    folder = make_folder(tmp_path, 4)
+    window = open_window(qtbot, folder, 4)
+    window.action("FilterUnpublished").trigger()
+    assert window.article_view().model().state_filter() is StateFilter.UNPUBLISHED
+    select(qtbot, window, "a002.md")
+
+    write_article(folder, "a002.md", "Article 002", day=3, published=True)  # someone publishes it
+    qtbot.waitUntil(
+        lambda: (
+            window.library().article("a002.md") is not None
+            and window.library().article("a002.md").published
+        ),
+        timeout=5_000,
+    )
+    assert "a002.md" in shown_ids(window)  # pinned while it is being read
+    assert current_id(window) == "a002.md"
+    assert window.findChild(QLabel, "detailTitle").text() == "Article 002"
+
+    select(qtbot, window, "a003.md")  # the editor moves on: now it is filtered out
+    qtbot.waitUntil(lambda: "a002.md" not in shown_ids(window))
