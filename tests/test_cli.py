@@ -521,3 +521,58 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert b"Traceback" not in err
     assert b"Exception ignored" not in err
     assert process.returncode == 1
+
+
+def _seeds_in(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in SEEDS.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def _mixed_folder(folder: Path) -> Path:
+    """Clean, published, error, warned, undated, tied-date and oddly named articles."""
+    _seeds_in(folder)
+    article(folder, "a.txt", title="Alpha", published="true", date="2024-05-01T10:00:00Z")
+    article(folder, "b.txt", title="Beta", published="false", date="2024-05-01T10:00:00Z")
+    article(folder, "nested/c.md", title="Gamma", quality=float("nan"), heat=7)
+    article(folder, "new\nline.txt", title="漢字 \x1b[31m", topics="[x, 'y \"z\"']")
+    article(folder, "rlo\u202etxt.md", title="Right to left", date="not a date")
+    (folder / "broken.txt").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "latin1.txt").write_bytes("---\ntitle: caf\xe9\n---\n".encode("latin-1"))
+    return folder
+
+
+@pytest.mark.parametrize("state", ["all", "published", "unpublished", "error"])
+def test_list_json_from_cached_lines_matches_the_full_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    state: str,
+) -> None:
+    import reader.cli as cli
+
+    for folder in (_seeds_in(tmp_path / "seeds"), _mixed_folder(tmp_path / "mixed")):
+        full = run(capsys, "list", str(folder), "--json", "--state", state)
+        assert full[0] == 0 and (full[1] or state != "all")
+        with monkeypatch.context() as patched:
+            # The second run must not load a single summary: the cached lines are printed.
+            patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
+            assert run(capsys, "list", str(folder), "--json", "--state", state) == full
+        assert run(capsys, "list", str(folder), "--json", "--state", state) == full
+
+
+def test_list_json_takes_the_full_path_when_a_file_changes_or_is_odd(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = _mixed_folder(tmp_path)
+    run(capsys, "list", str(folder), "--json")
+    article(folder, "a.txt", title="Alpha, edited", published="true")
+    (folder / "b.txt").unlink()
+    article(folder, "d.txt", title="Delta")
+    # A name that is not UTF-8 gives a line SQLite cannot hold: that folder keeps the full path.
+    (folder / os.fsdecode(b"bad\xff.txt")).write_text("---\ntitle: Odd\n---\n", encoding="utf-8")
+    code, out, _ = run(capsys, "list", str(folder), "--json")
+    titles = {json.loads(line)["title"] for line in out.splitlines()}
+    assert code == 0
+    assert {"Alpha, edited", "Delta", "Odd"} <= titles and "Beta" not in titles
+    assert run(capsys, "list", str(folder), "--json") == (code, out, "")

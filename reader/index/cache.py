@@ -35,7 +35,7 @@ from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
 
 _DECODE_SLICE = 2000
@@ -50,7 +50,11 @@ CREATE TABLE IF NOT EXISTS articles (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
-    summary TEXT NOT NULL
+    summary TEXT NOT NULL,
+    list_format INTEGER,
+    list_line TEXT,
+    list_state TEXT,
+    list_time REAL
 );
 CREATE TABLE IF NOT EXISTS bodies (
     id TEXT PRIMARY KEY,
@@ -249,6 +253,68 @@ class IndexCache:
         missing = [article_id for article_id in stamps if article_id not in found]
         return found, missing
 
+    def listed_lines(
+        self, stamps: dict[str, FileStamp], line_format: int
+    ) -> list[tuple[str, str, str, float | None]] | None:
+        """Every article's stored list line, or None unless the cache vouches for all.
+
+        Returns ``(id, line, state, published_at timestamp)`` per id in ``stamps``.  A warm
+        ``reader list --json`` prints these as they are, without decoding one summary;
+        any file that is new, changed, unread or lacks a line of ``line_format`` (and any
+        row of a file that is gone) sends the caller down the full path instead, which
+        stores the lines again through :meth:`store_lines`.
+        """
+        with self._lock:
+            try:
+                rows = self._connection.execute(
+                    "SELECT id, size, mtime_ns, inode, list_format, list_line, list_state, "
+                    "list_time FROM articles"
+                ).fetchall()
+            except sqlite3.Error as exc:
+                self._recover(exc)
+                return None
+        if len(rows) != len(stamps):
+            return None
+        listed: list[tuple[str, str, str, float | None]] = []
+        get = stamps.get
+        for article_id, size, mtime_ns, inode, row_format, line, state, when in rows:
+            stamp = get(article_id)
+            if (
+                row_format != line_format
+                or stamp is None
+                or stamp.size != size
+                or stamp.mtime_ns != mtime_ns
+                or stamp.inode != inode
+            ):
+                return None
+            listed.append((article_id, line, state, when))
+        return listed
+
+    def store_lines(
+        self,
+        rows: Iterable[tuple[str, FileStamp, str, str, float | None]],
+        line_format: int,
+    ) -> None:
+        """Keep ``(id, stamp, line, state, timestamp)`` beside the rows they were made from.
+
+        A row whose stamp no longer matches (the file changed meanwhile) is left alone,
+        and lines SQLite text cannot hold (lone surrogates) are skipped: that folder
+        simply keeps taking the full path.
+        """
+        updates = [
+            (line_format, line, state, when, article_id, stamp.size, stamp.mtime_ns, stamp.inode)
+            for article_id, stamp, line, state, when in rows
+            if _storable(line)
+        ]
+        if updates:
+            self._write(
+                (
+                    "UPDATE articles SET list_format = ?, list_line = ?, list_state = ?, "
+                    "list_time = ? WHERE id = ? AND size = ? AND mtime_ns = ? AND inode = ?",
+                    updates,
+                )
+            )
+
     def search_bodies(self, text: str, ids: Iterable[str] | None = None) -> set[str]:
         """Ids whose body contains ``text``, ignoring case (Unicode casefolding)."""
         needle = text.casefold()
@@ -391,7 +457,10 @@ def _connect(path: Path | None) -> sqlite3.Connection:
                 connection.executescript(_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         # A cheap read of both tables proves the file is a database of the right shape.
-        connection.execute("SELECT id, size, mtime_ns, inode, summary FROM articles LIMIT 1")
+        connection.execute(
+            "SELECT id, size, mtime_ns, inode, summary, list_format, list_line, list_state, "
+            "list_time FROM articles LIMIT 1"
+        )
         connection.execute("SELECT id, body_fold FROM bodies LIMIT 1")
     except BaseException:
         connection.close()

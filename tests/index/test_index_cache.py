@@ -237,3 +237,33 @@ def test_body_search_works_from_another_thread(tmp_path: Path) -> None:
     worker.join()
     index.close()
     assert results == [{"a.txt"}]
+
+
+def test_list_lines_are_used_only_while_every_row_is_vouched_for(tmp_path: Path) -> None:
+    index = IndexCache.open(tmp_path)
+    index.store([(summary("a.txt"), STAMP, ""), (summary("b.txt"), STAMP, "")])
+    stamps = {"a.txt": STAMP, "b.txt": STAMP}
+    assert index.listed_lines(stamps, 1) is None  # no lines stored yet
+
+    touched = FileStamp(STAMP.size, STAMP.mtime_ns + 1, STAMP.inode)
+    index.store_lines(
+        [
+            ("a.txt", STAMP, "line a\n", "error", None),
+            ("b.txt", touched, "line b\n", "published", 1.5),  # file changed: not stored
+        ],
+        1,
+    )
+    assert index.listed_lines(stamps, 1) is None
+    index.store_lines([("b.txt", STAMP, "line b\n", "published", 1.5)], 1)
+    assert sorted(index.listed_lines(stamps, 1) or []) == [
+        ("a.txt", "line a\n", "error", None),
+        ("b.txt", "line b\n", "published", 1.5),
+    ]
+    assert index.listed_lines(stamps, 2) is None  # another line format
+    assert index.listed_lines({"a.txt": STAMP}, 1) is None  # a file is gone
+    assert index.listed_lines({**stamps, "c.txt": STAMP}, 1) is None  # a new file
+    assert index.listed_lines({**stamps, "a.txt": touched}, 1) is None  # a file changed
+
+    index.store([(summary("a.txt"), STAMP, "")])  # a re-parsed row drops its line
+    assert index.listed_lines(stamps, 1) is None
+    index.close()
