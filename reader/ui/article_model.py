@@ -181,7 +181,10 @@ def _key_function(column: Column, ascending: bool) -> Callable[[_Row], tuple]:
         return lambda row: (0, row.title_key, row.summary.id)
     if column == Column.SOURCE:
         return lambda row: (
-            (missing if not row.source_key else 0), row.source_key, row.title_key, row.summary.id
+            (missing if not row.source_key else 0),
+            row.source_key,
+            row.title_key,
+            row.summary.id,
         )
     if column == Column.STATE:
         return lambda row: (row.state_rank(), row.title_key, row.summary.id)
@@ -486,8 +489,11 @@ class ArticleTableModel(QAbstractTableModel):
         in place (one ``layoutChanged``; selection and current row are kept through the
         persistent indexes).
         """
-        new_rows.sort(key=self._key)
-        new_keys = [self._key(row) for row in new_rows]
+        # Each key computed once; keys are unique (they end with the id), so the rows
+        # themselves are never compared.
+        keyed = sorted(zip(map(self._key, new_rows), new_rows, strict=True))
+        new_keys = [key for key, _row in keyed]
+        new_rows = [row for _key, row in keyed]
         # Group consecutive new rows that land in the same gap between existing rows.
         gaps = [bisect.bisect_left(self._keys, key) for key in new_keys]
         groups: list[tuple[int, int, int]] = []  # (stored gap index, first, last) into new_rows
@@ -604,8 +610,10 @@ class ArticleTableModel(QAbstractTableModel):
             return state_text(summary)
         if column == Column.DATE:
             if summary.published_at is None:
-                return "No date" if not summary.published_at_text else (
-                    f"Unreadable date: {summary.published_at_text}"
+                return (
+                    "No date"
+                    if not summary.published_at_text
+                    else (f"Unreadable date: {summary.published_at_text}")
                 )
             return exact_local_time(summary.published_at)
         if column == Column.SOURCE and summary.source_domain:
@@ -636,9 +644,7 @@ class ArticleTableModel(QAbstractTableModel):
             self._count(row.summary, +1)
 
     def _emit_column_changed(self, column: Column) -> None:
-        self.dataChanged.emit(
-            self.index(0, column), self.index(len(self._rows) - 1, column), []
-        )
+        self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column), [])
 
     def _on_clock_tick(self) -> None:
         """Relative dates age: refresh the date column once a minute."""

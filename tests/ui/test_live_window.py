@@ -148,3 +148,51 @@ def test_the_article_being_read_stays_shown_when_a_change_filters_it_out(qtbot, 
 
     select(qtbot, window, "a003.md")  # the editor moves on: now it is filtered out
     qtbot.waitUntil(lambda: "a002.md" not in shown_ids(window))
+
+
+def test_rows_arriving_in_a_rush_are_merged_in_paced_slices_and_none_is_lost(qtbot, tmp_path):
+    """A warm start posts thousands of rows at once: the first go in at once, the rest in
+    slices of at most MAX_ROWS_PER_MERGE per event-loop turn; a change to a row still
+    waiting in the pool is applied to it, not dropped."""
+    from datetime import UTC, datetime, timedelta
+
+    from reader.domain.article import ArticleSummary
+    from reader.ui import main_window
+
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    window = MainWindow(folder, watch=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.library().is_settled, timeout=5_000)
+    base = datetime(2024, 3, 1, tzinfo=UTC)
+    slice_size = main_window.MAX_ROWS_PER_MERGE
+    total = slice_size * 2 + 500
+
+    def summary(number: int, title: str = "") -> ArticleSummary:
+        return ArticleSummary(
+            id=f"rush/{number:05d}.md",
+            title=title or f"Rushed {number:05d}",
+            published_at=base - timedelta(minutes=number),
+        )
+
+    source = window.article_view().model().sourceModel()
+    sizes: list[int] = []
+    source.rowsInserted.connect(lambda *_: sizes.append(source.rowCount()))
+    added = window.library().articlesAdded
+    first, rest = [summary(n) for n in range(500)], [summary(n) for n in range(500, total)]
+    change = [summary(total - 1, "Changed while pooled")]
+    more = [summary(n) for n in range(total, total + slice_size + 10)]
+    added.emit(first)
+    assert source.rowCount() == 500  # the first rows are not held back
+    added.emit(rest)
+    assert source.rowCount() == 500  # pooled: merged on a later turn
+    window.library().articlesChanged.emit(change)
+    assert source.rowCount() == total  # a change first puts every pooled row in
+    row = source.row_of(f"rush/{total - 1:05d}.md")
+    assert source.index(row, Column.TITLE).data() == "Changed while pooled"
+    assert all(b - a <= slice_size for a, b in zip([0, *sizes], sizes, strict=False))
+
+    added.emit(more)
+    qtbot.waitUntil(lambda: source.rowCount() == total + slice_size + 10, timeout=5_000)
+    assert all(b - a <= slice_size for a, b in zip([0, *sizes], sizes, strict=False))
