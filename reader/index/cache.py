@@ -22,7 +22,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from sys import intern
@@ -222,12 +222,17 @@ class IndexCache:
     # -- reading -------------------------------------------------------------------------
 
     def lookup(
-        self, stamps: dict[str, FileStamp]
+        self,
+        stamps: dict[str, FileStamp],
+        on_slice: Callable[[dict[str, ArticleSummary]], None] | None = None,
     ) -> tuple[dict[str, ArticleSummary], list[str]]:
         """Valid cached summaries for ``stamps``, and the ids that must be parsed.
 
         Rows are read and decoded in slices, so 100,000 of them never sit in memory as
-        text all at once.  A garbled row is simply left out: that file is parsed again.
+        text all at once; ``on_slice`` gets each slice's summaries as soon as they are
+        decoded (a window shows its first rows before the rest are read; it runs with the
+        cache locked, so it must not call back into it).  A garbled row
+        is simply left out: that file is parsed again.
         """
         found: dict[str, ArticleSummary] = {}
         with self._lock:
@@ -246,7 +251,10 @@ class IndexCache:
                             and stamp.inode == inode
                         ):
                             valid.append((article_id, text))
-                    found.update(summaries_from_json(valid))
+                    decoded = summaries_from_json(valid)
+                    found.update(decoded)
+                    if on_slice is not None and decoded:
+                        on_slice(decoded)
             except sqlite3.Error as exc:
                 self._recover(exc)
                 return {}, list(stamps)

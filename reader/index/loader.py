@@ -90,12 +90,18 @@ def load_folder(
     own_cache = IndexCache.open(root) if cache is None and use_cache else None
     index = cache or own_cache
     try:
-        found, missing = index.lookup(result.stamps) if index else ({}, list(result.stamps))
+        emit = _Batcher(on_batch, batch_size)
+
+        def hand_on(decoded: dict[str, ArticleSummary]) -> None:
+            for summary in decoded.values():
+                emit.add(summary)
+
+        if index is not None:
+            found, missing = index.lookup(result.stamps, hand_on if on_batch else None)
+        else:
+            found, missing = {}, list(result.stamps)
         result.articles.update(found)
         result.cached = len(found)
-        emit = _Batcher(on_batch, batch_size)
-        for summary in found.values():
-            emit.add(summary)
         emit.flush()
         if missing:
             _parse_missing(root, missing, index, result, emit, workers, should_stop)

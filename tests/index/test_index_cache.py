@@ -75,6 +75,28 @@ def test_the_cache_file_is_named_by_the_resolved_folder(tmp_path: Path, isolated
     assert expected.is_file()
 
 
+def test_lookup_hands_on_valid_summaries_slice_by_slice(tmp_path: Path) -> None:
+    """A warm window shows its first rows while the rest of the cache is still decoded."""
+    index = IndexCache.open(tmp_path)
+    count = cache_module._DECODE_SLICE * 2 + 7
+    summaries = [summary(f"{number:05d}.txt") for number in range(count)]
+    index.store([(item, STAMP, "") for item in summaries])
+    stamps = {item.id: STAMP for item in summaries}
+    stale = FileStamp(STAMP.size + 1, STAMP.mtime_ns, STAMP.inode)
+    stamps["00003.txt"] = stale  # changed on disk: never handed on
+    slices: list[dict[str, ArticleSummary]] = []
+
+    found, missing = index.lookup(stamps, slices.append)
+
+    assert len(slices) == 3
+    assert all(len(part) <= cache_module._DECODE_SLICE for part in slices)
+    handed_on = {key: value for part in slices for key, value in part.items()}
+    assert handed_on == found
+    assert "00003.txt" not in found
+    assert missing == ["00003.txt"]
+    index.close()
+
+
 def test_rows_are_trusted_only_while_the_stamp_matches(tmp_path: Path) -> None:
     index = IndexCache.open(tmp_path)
     first, second = summary("a.txt"), summary("b.txt")
