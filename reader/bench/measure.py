@@ -14,7 +14,9 @@ of the repetitions and their spread.
   what a Python user would write first.
 * ``reader list FOLDER --json``: cold with an empty ``XDG_CACHE_HOME`` each run, warm with one
   cache primed before the first repetition.
-* the window: :mod:`reader.bench.window_probe` in its own process, offscreen, fresh XDG folders.
+* the window: :mod:`reader.bench.window_probe` in its own process, offscreen, fresh XDG folders
+  (a cold start, then the interactions); and once more on the warm list's primed cache,
+  opening the folder only.
 
 The OS page cache is warm for all of them (the folder has just been generated or read by an
 untimed floor run): the benchmark compares programs, not disks.
@@ -37,7 +39,7 @@ from typing import Any
 
 from reader.bench.generate import GeneratedFolder, cached_folder, default_cache_base
 
-MEASUREMENTS = ("floor", "baseline", "list-cold", "list-warm", "window")
+MEASUREMENTS = ("floor", "baseline", "list-cold", "list-warm", "window", "window-warm")
 """What ``--only`` accepts, in the order each repetition runs them."""
 
 _WALK = """
@@ -133,6 +135,7 @@ ROWS: tuple[Row, ...] = (
         ratios=True,
         target=Target("<= 0.25x baseline", 0.25, of_baseline=True),
     ),
+    Row("watching", "window: every row to every file watched"),
     Row("gap_loading", "window: worst event-loop gap, loading", target=Target("<= 0.1 s", 0.1)),
     Row("gap_after", "window: worst event-loop gap, actions", target=Target("<= 0.1 s", 0.1)),
     Row("peak_memory", "window: peak memory (RSS)", unit="MB", target=Target("< 1024 MB", 1024)),
@@ -142,18 +145,34 @@ ROWS: tuple[Row, ...] = (
     Row("search", "window: search keystroke to filtered list", target=Target("< 0.05 s", 0.05)),
     Row("search_settled", "window: same, body matches in too"),
     Row("publish_written", "window: publish toggle to file written"),
+    Row(
+        "warm_first_rows",
+        "window, warm cache: shown to first rows",
+        target=Target("<= 0.3 s", 0.3),
+    ),
+    Row("warm_all_rows", "window, warm cache: shown to every row", ratios=True),
+    Row(
+        "warm_gap", "window, warm cache: worst event-loop gap", target=Target("<= 0.1 s", 0.1)
+    ),
 )
 
 _PROBE_KEYS = {
     "window_shown": "shown_s",
     "window_first_rows": "first_rows_s",
     "window_all_rows": "all_rows_s",
+    "watching": "watching_s",
     "gap_loading": "gap_loading_s",
     "gap_after": "gap_after_s",
     "change_visible": "change_visible_s",
     "search": "search_s",
     "search_settled": "search_settled_s",
     "publish_written": "publish_written_s",
+}
+
+_WARM_PROBE_KEYS = {
+    "warm_first_rows": "first_rows_s",
+    "warm_all_rows": "all_rows_s",
+    "warm_gap": "gap_loading_s",
 }
 
 
@@ -285,9 +304,17 @@ def _reader_list(runner: Runner, name: str, home: Path, result: SizeResult) -> f
 
 
 def _measure_window(
-    runner: Runner, result: SizeResult, load_timeout: float, profile: Path | None = None
+    runner: Runner,
+    result: SizeResult,
+    load_timeout: float,
+    profile: Path | None = None,
+    warm_home: Path | None = None,
 ) -> dict[str, Any]:
-    """One probe run; its numbers join ``result`` unless it was a profiling run."""
+    """One probe run; its numbers join ``result`` unless it was a profiling run.
+
+    With ``warm_home`` (whose cache a ``reader list`` primed) the probe only opens the
+    folder: the start an editor has every morning, everything already in the cache.
+    """
     folder = result.folder
     targets = [folder.root / folder.edit_target, folder.root / folder.publish_target]
     originals = {path: path.read_bytes() for path in targets}
@@ -309,8 +336,11 @@ def _measure_window(
     ]
     if profile is not None:
         command += ["--profile", str(profile)]
+    if warm_home is not None:
+        command += ["--load-only"]
+    home = warm_home if warm_home is not None else runner.fresh_dir("window")
     try:
-        _, output = runner.run("window", command, runner.env(runner.fresh_dir("window")))
+        _, output = runner.run("window", command, runner.env(home))
     finally:
         for path, data in originals.items():
             if path.read_bytes() != data:
@@ -327,13 +357,14 @@ def _measure_window(
         note = f"window probe: {error}"
         if note not in result.notes:
             result.notes.append(note)
-    for key, probe_key in _PROBE_KEYS.items():
+    keys = _WARM_PROBE_KEYS if warm_home is not None else _PROBE_KEYS
+    for key, probe_key in keys.items():
         value = probe.get(probe_key)
         if isinstance(value, int | float):
             result.add(key, float(value))
     memory = [probe.get("peak_rss_mb"), probe.get("peak_tree_rss_mb")]
     measured = [value for value in memory if isinstance(value, int | float)]
-    if measured:
+    if measured and warm_home is None:
         result.add("peak_memory", max(measured))
     return probe
 
@@ -443,6 +474,13 @@ def bench_size(
                 )
             if "window" in wanted:
                 attempt("window", lambda: _measure_window(runner, result, load_timeout))
+            if "window-warm" in wanted:
+                if "list-warm" not in wanted and round_number == 1:
+                    attempt("prime", lambda: _reader_list(runner, "prime", warm_home, result))
+                attempt(
+                    "window-warm",
+                    lambda: _measure_window(runner, result, load_timeout, warm_home=warm_home),
+                )
         if profile_dir is not None:
             progress(f"{count:,} articles: profiling (untimed) into {profile_dir}")
             attempt(
