@@ -30,7 +30,7 @@ from typing import Any, NoReturn, TextIO
 from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
 from reader.index.cache import IndexCache
-from reader.index.loader import LoadResult, check_files, load_folder
+from reader.index.loader import LoadResult, check_files, load_folder, parse_files
 from reader.index.scan import FileStamp, ScanReport, scan_folder_report
 
 log = logging.getLogger(__name__)
@@ -314,12 +314,22 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
 
     A warm list of 10,000 articles spent most of its time decoding summaries only to
     encode them again; here the scan's stamps are checked against the stored ones and the
-    stored lines are written as they are.  A test holds this output equal to the full path's.
+    stored lines are written as they are.  Files that are new or changed since (a few,
+    usually: the pipeline added some) are parsed here and their lines stored; past
+    :data:`FEW_STALE` of them the full path, with its parser processes, is quicker.  A
+    test holds this output equal to the full path's.
     """
     report = _scan(folder)
-    listed = cache.listed_lines(report.files, LIST_LINE_FORMAT)
-    if listed is None:
+    outcome = cache.listed_lines(report.files, LIST_LINE_FORMAT)
+    if outcome is None:
         return False
+    listed, stale, gone = outcome
+    if len(stale) > max(FEW_STALE, len(report.files) // 10):
+        return False
+    if stale:
+        listed += _parse_stale(folder, cache, stale)
+    if gone:
+        cache.prune(report.files)
     if state != "all":
         listed = [row for row in listed if row[2] == state]
     listed.sort(key=_cached_date_key)
@@ -328,6 +338,31 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     _write_lines(out, [row[1] for row in listed])
     out.flush()
     return True
+
+
+FEW_STALE = 300
+"""New or changed files a warm ``list --json`` parses itself rather than taking the full path."""
+
+
+def _parse_stale(
+    folder: Path, cache: IndexCache, stale: list[str]
+) -> list[tuple[str, str, str, float | None]]:
+    """Parse ``stale`` here, store their summaries and lines; their listed rows."""
+    rows: list[tuple[str, str, str, float | None]] = []
+    for batch in parse_files(folder, stale, workers=1):
+        cache.store(batch)
+        stored: list[tuple[str, FileStamp, str, str, float | None]] = []
+        for summary, stamp, _body in batch:
+            line, state, when = json_line(summary), _state_of(summary), _timestamp(summary)
+            rows.append((summary.id, line, state, when))
+            stored.append((summary.id, stamp, line, state, when))
+        cache.store_lines(stored, LIST_LINE_FORMAT)
+    return rows
+
+
+def _timestamp(article: ArticleSummary) -> float | None:
+    when = article.published_at
+    return None if when is None else when.timestamp()
 
 
 def _cached_date_key(row: tuple[str, str, str, float | None]) -> tuple[Any, ...]:
@@ -347,13 +382,7 @@ def _store_lines(cache: IndexCache, result: LoadResult) -> dict[str, str]:
         line = lines[article.id] = json_line(article)
         stamp = stamps.get(article.id)
         if stamp is not None:
-            when = article.published_at
-            rows.append(
-                (
-                    article.id, stamp, line, _state_of(article),
-                    None if when is None else when.timestamp(),
-                )
-            )
+            rows.append((article.id, stamp, line, _state_of(article), _timestamp(article)))
     cache.store_lines(rows, LIST_LINE_FORMAT)
     return lines
 

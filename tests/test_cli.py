@@ -576,3 +576,38 @@ def test_list_json_takes_the_full_path_when_a_file_changes_or_is_odd(
     assert code == 0
     assert {"Alpha, edited", "Delta", "Odd"} <= titles and "Beta" not in titles
     assert run(capsys, "list", str(folder), "--json") == (code, out, "")
+
+
+@pytest.mark.parametrize("state", ["all", "unpublished"])
+def test_list_json_parses_only_what_changed_and_prints_what_a_cold_run_prints(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    state: str,
+) -> None:
+    import reader.cli as cli
+    from reader.index.cache import IndexCache
+
+    folder = _mixed_folder(tmp_path / "mixed")
+    run(capsys, "list", str(folder), "--json")
+    article(folder, "a.txt", title="Alpha, edited", published="false")
+    (folder / "b.txt").unlink()
+    article(folder, "d.txt", title="Delta")
+    parsed: list[list[str]] = []
+    real_parse_files = cli.parse_files
+
+    def counting_parse_files(root: Path, ids: list[str], **kwargs: object):  # type: ignore[no-untyped-def]
+        parsed.append(sorted(ids))
+        return real_parse_files(root, ids, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
+        patched.setattr(cli, "parse_files", counting_parse_files)
+        warm = run(capsys, "list", str(folder), "--json", "--state", state)
+    assert parsed == [["a.txt", "d.txt"]], parsed
+    index = IndexCache.open(folder)
+    assert "b.txt" not in index.ids()  # the deleted file's row is pruned
+    index.close()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-cache"))
+    cold = run(capsys, "list", str(folder), "--json", "--state", state)
+    assert warm == cold
+    assert "Alpha, edited" in warm[1]

@@ -263,14 +263,15 @@ class IndexCache:
 
     def listed_lines(
         self, stamps: dict[str, FileStamp], line_format: int
-    ) -> list[tuple[str, str, str, float | None]] | None:
-        """Every article's stored list line, or None unless the cache vouches for all.
+    ) -> tuple[list[tuple[str, str, str, float | None]], list[str], bool] | None:
+        """The stored list lines still valid for ``stamps``, what lacks one, and if rows are gone.
 
-        Returns ``(id, line, state, published_at timestamp)`` per id in ``stamps``.  A warm
-        ``reader list --json`` prints these as they are, without decoding one summary;
-        any file that is new, changed, unread or lacks a line of ``line_format`` (and any
-        row of a file that is gone) sends the caller down the full path instead, which
-        stores the lines again through :meth:`store_lines`.
+        Returns ``(listed, stale, gone)``: ``(id, line, state, published_at timestamp)`` per
+        id whose row matches its stamp and holds a line of ``line_format``; the ids of
+        ``stamps`` that are new, changed, unread or without such a line; and whether the
+        cache has rows for files no longer in ``stamps``.  A warm ``reader list --json``
+        prints ``listed`` as it is, without decoding one summary, and parses only
+        ``stale``.  None if the cache cannot be read.
         """
         with self._lock:
             try:
@@ -281,22 +282,24 @@ class IndexCache:
             except sqlite3.Error as exc:
                 self._recover(exc)
                 return None
-        if len(rows) != len(stamps):
-            return None
         listed: list[tuple[str, str, str, float | None]] = []
         get = stamps.get
+        gone = False
         for article_id, size, mtime_ns, inode, row_format, line, state, when in rows:
             stamp = get(article_id)
-            if (
-                row_format != line_format
-                or stamp is None
-                or stamp.size != size
-                or stamp.mtime_ns != mtime_ns
-                or stamp.inode != inode
+            if stamp is None:
+                gone = True
+            elif (
+                row_format == line_format
+                and stamp.size == size
+                and stamp.mtime_ns == mtime_ns
+                and stamp.inode == inode
             ):
-                return None
-            listed.append((article_id, line, state, when))
-        return listed
+                listed.append((article_id, line, state, when))
+        if len(listed) == len(stamps):
+            return listed, [], gone
+        valid = {row[0] for row in listed}
+        return listed, [article_id for article_id in stamps if article_id not in valid], gone
 
     def store_lines(
         self,

@@ -261,11 +261,11 @@ def test_body_search_works_from_another_thread(tmp_path: Path) -> None:
     assert results == [{"a.txt"}]
 
 
-def test_list_lines_are_used_only_while_every_row_is_vouched_for(tmp_path: Path) -> None:
+def test_list_lines_are_used_only_while_their_row_is_vouched_for(tmp_path: Path) -> None:
     index = IndexCache.open(tmp_path)
     index.store([(summary("a.txt"), STAMP, ""), (summary("b.txt"), STAMP, "")])
     stamps = {"a.txt": STAMP, "b.txt": STAMP}
-    assert index.listed_lines(stamps, 1) is None  # no lines stored yet
+    assert index.listed_lines(stamps, 1) == ([], ["a.txt", "b.txt"], False)  # no lines yet
 
     touched = FileStamp(STAMP.size, STAMP.mtime_ns + 1, STAMP.inode)
     index.store_lines(
@@ -275,17 +275,20 @@ def test_list_lines_are_used_only_while_every_row_is_vouched_for(tmp_path: Path)
         ],
         1,
     )
-    assert index.listed_lines(stamps, 1) is None
+    line_a = ("a.txt", "line a\n", "error", None)
+    line_b = ("b.txt", "line b\n", "published", 1.5)
+    assert index.listed_lines(stamps, 1) == ([line_a], ["b.txt"], False)
     index.store_lines([("b.txt", STAMP, "line b\n", "published", 1.5)], 1)
-    assert sorted(index.listed_lines(stamps, 1) or []) == [
-        ("a.txt", "line a\n", "error", None),
-        ("b.txt", "line b\n", "published", 1.5),
-    ]
-    assert index.listed_lines(stamps, 2) is None  # another line format
-    assert index.listed_lines({"a.txt": STAMP}, 1) is None  # a file is gone
-    assert index.listed_lines({**stamps, "c.txt": STAMP}, 1) is None  # a new file
-    assert index.listed_lines({**stamps, "a.txt": touched}, 1) is None  # a file changed
+    listed, stale, gone = index.listed_lines(stamps, 1) or ([], [], True)
+    assert (sorted(listed), stale, gone) == ([line_a, line_b], [], False)
+    assert index.listed_lines(stamps, 2) == ([], ["a.txt", "b.txt"], False)  # other format
+    assert index.listed_lines({"a.txt": STAMP}, 1) == ([line_a], [], True)  # b.txt is gone
+    listed, stale, gone = index.listed_lines({**stamps, "c.txt": STAMP}, 1) or ([], [], True)
+    assert (sorted(listed), stale, gone) == ([line_a, line_b], ["c.txt"], False)  # a new file
+    listed, stale, _gone = index.listed_lines({**stamps, "a.txt": touched}, 1) or ([], [], 0)
+    assert (listed, stale) == ([line_b], ["a.txt"])  # a file changed
 
     index.store([(summary("a.txt"), STAMP, "")])  # a re-parsed row drops its line
-    assert index.listed_lines(stamps, 1) is None
+    listed, stale, _gone = index.listed_lines(stamps, 1) or ([], [], 0)
+    assert (listed, stale) == ([line_b], ["a.txt"])
     index.close()
