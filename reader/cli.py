@@ -30,8 +30,8 @@ from typing import Any, NoReturn, TextIO
 from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
 from reader.index.cache import IndexCache
-from reader.index.loader import LoadResult, check_files, load_folder, parse_files
-from reader.index.scan import FileStamp, ScanReport, scan_folder_report
+from reader.index.loader import LoadResult, check_files, load_folder, parse_described
+from reader.index.scan import ScanReport, scan_folder_report
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,6 @@ def list_command(
         if fast and _list_cached_lines(folder, cache, state):
             return EXIT_OK
         result = _load(folder, cache)
-        lines = _store_lines(cache, result) if fast else {}
         articles = [a for a in result.articles.values() if _in_state(a, state)]
         if search:
             articles = _search(articles, search, cache)
@@ -294,10 +293,7 @@ def list_command(
     if as_json:
         for start in range(0, len(articles), _LINES_PER_WRITE):
             out.write(
-                "".join(
-                    lines.get(article.id) or json_line(article)
-                    for article in articles[start : start + _LINES_PER_WRITE]
-                )
+                "".join(map(json_line, articles[start : start + _LINES_PER_WRITE]))
             )
     else:
         _write_table(out, articles)
@@ -310,24 +306,23 @@ LIST_LINE_FORMAT = 1
 
 
 def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
-    """Print ``list --json`` (date order) from lines the cache kept; False if it cannot vouch.
+    """Print ``list --json`` (date order) from list lines, never decoding a summary.
 
-    A warm list of 10,000 articles spent most of its time decoding summaries only to
-    encode them again; here the scan's stamps are checked against the stored ones and the
-    stored lines are written as they are.  Files that are new or changed since (a few,
-    usually: the pipeline added some) are parsed here and their lines stored; past
-    :data:`FEW_STALE` of them the full path, with its parser processes, is quicker.  A
-    test holds this output equal to the full path's.
+    The lines the cache kept are printed as they are once the scan's stamps vouch for
+    them; files that are new or changed (all of them on a cold start) are parsed, and
+    their lines made, by the parser itself - in worker processes when there are many -
+    and stored with their rows for next time.  Decoding summaries only to encode them
+    again took most of a warm run and a third of a cold one's CPU.  False (use the full
+    path) only if the cache cannot be read.  Tests hold this output equal to the full
+    path's.
     """
     report = _scan(folder)
     outcome = cache.listed_lines(report.files, LIST_LINE_FORMAT)
     if outcome is None:
         return False
     listed, stale, gone = outcome
-    if len(stale) > max(FEW_STALE, len(report.files) // 10):
-        return False
     if stale:
-        listed += _parse_stale(folder, cache, stale)
+        listed += _parse_listed(folder, cache, stale)
     if gone:
         cache.prune(report.files)
     if state != "all":
@@ -340,29 +335,31 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     return True
 
 
-FEW_STALE = 300
-"""New or changed files a warm ``list --json`` parses itself rather than taking the full path."""
-
-
-def _parse_stale(
-    folder: Path, cache: IndexCache, stale: list[str]
+def _parse_listed(
+    folder: Path, cache: IndexCache, ids: list[str]
 ) -> list[tuple[str, str, str, float | None]]:
-    """Parse ``stale`` here, store their summaries and lines; their listed rows."""
+    """Parse ``ids``, storing each row with its list line; their ``(id, line, state, time)``.
+
+    Rows are stored on a thread of their own (SQLite releases the GIL while it writes)
+    so that writing overlaps with taking in the next batch.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     rows: list[tuple[str, str, str, float | None]] = []
-    for batch in parse_files(folder, stale, workers=1):
-        cache.store(batch)
-        stored: list[tuple[str, FileStamp, str, str, float | None]] = []
-        for summary, stamp, _body in batch:
-            line, state, when = json_line(summary), _state_of(summary), _timestamp(summary)
-            rows.append((summary.id, line, state, when))
-            stored.append((summary.id, stamp, line, state, when))
-        cache.store_lines(stored, LIST_LINE_FORMAT)
+    with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
+        writes = []
+        for batch in parse_described(folder, ids, list_line_parts):
+            writes.append(writer.submit(cache.store_encoded_listed, batch, LIST_LINE_FORMAT))
+            rows += [(encoded[0], *listed) for encoded, listed in batch]
+        for write in writes:
+            write.result()
     return rows
 
 
-def _timestamp(article: ArticleSummary) -> float | None:
+def list_line_parts(article: ArticleSummary) -> tuple[str, str, float | None]:
+    """What a cached list line is stored with: the line, its ``--state`` and date key."""
     when = article.published_at
-    return None if when is None else when.timestamp()
+    return json_line(article), _state_of(article), None if when is None else when.timestamp()
 
 
 def _cached_date_key(row: tuple[str, str, str, float | None]) -> tuple[Any, ...]:
@@ -371,20 +368,6 @@ def _cached_date_key(row: tuple[str, str, str, float | None]) -> tuple[Any, ...]
     if when is None:
         return (1, 0.0, row[0])
     return (0, -when, row[0])
-
-
-def _store_lines(cache: IndexCache, result: LoadResult) -> dict[str, str]:
-    """Keep every article's list line in the cache for the next run; returns the lines."""
-    stamps = result.stamps
-    lines: dict[str, str] = {}
-    rows: list[tuple[str, FileStamp, str, str, float | None]] = []
-    for article in result.articles.values():
-        line = lines[article.id] = json_line(article)
-        stamp = stamps.get(article.id)
-        if stamp is not None:
-            rows.append((article.id, stamp, line, _state_of(article), _timestamp(article)))
-    cache.store_lines(rows, LIST_LINE_FORMAT)
-    return lines
 
 
 def _state_of(article: ArticleSummary) -> str:

@@ -545,23 +545,28 @@ def _mixed_folder(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("state", ["all", "published", "unpublished", "error"])
-def test_list_json_from_cached_lines_matches_the_full_path(
+def test_list_json_from_list_lines_matches_the_full_path(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     state: str,
 ) -> None:
     import reader.cli as cli
 
     for folder in (_seeds_in(tmp_path / "seeds"), _mixed_folder(tmp_path / "mixed")):
-        full = run(capsys, "list", str(folder), "--json", "--state", state)
+        with monkeypatch.context() as patched:
+            # The reference: every summary loaded, filtered, sorted and encoded here.
+            patched.setattr(cli, "_list_cached_lines", lambda *_: False)
+            patched.setenv("XDG_CACHE_HOME", str(tmp_path / f"full-{folder.name}"))
+            full = run(capsys, "list", str(folder), "--json", "--state", state)
         assert full[0] == 0 and (full[1] or state != "all")
         with monkeypatch.context() as patched:
-            # The second run must not load a single summary: the cached lines are printed.
+            # Cold (lines made by the parser) and warm (lines printed from the cache):
+            # neither loads a single summary.
             patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
             assert run(capsys, "list", str(folder), "--json", "--state", state) == full
-        assert run(capsys, "list", str(folder), "--json", "--state", state) == full
+            assert run(capsys, "list", str(folder), "--json", "--state", state) == full
 
 
-def test_list_json_takes_the_full_path_when_a_file_changes_or_is_odd(
+def test_list_json_follows_edits_deletions_and_odd_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     folder = _mixed_folder(tmp_path)
@@ -569,7 +574,7 @@ def test_list_json_takes_the_full_path_when_a_file_changes_or_is_odd(
     article(folder, "a.txt", title="Alpha, edited", published="true")
     (folder / "b.txt").unlink()
     article(folder, "d.txt", title="Delta")
-    # A name that is not UTF-8 gives a line SQLite cannot hold: that folder keeps the full path.
+    # A name that is not UTF-8 gives a line SQLite cannot hold: that file is parsed each time.
     (folder / os.fsdecode(b"bad\xff.txt")).write_text("---\ntitle: Odd\n---\n", encoding="utf-8")
     code, out, _ = run(capsys, "list", str(folder), "--json")
     titles = {json.loads(line)["title"] for line in out.splitlines()}
@@ -592,15 +597,15 @@ def test_list_json_parses_only_what_changed_and_prints_what_a_cold_run_prints(
     (folder / "b.txt").unlink()
     article(folder, "d.txt", title="Delta")
     parsed: list[list[str]] = []
-    real_parse_files = cli.parse_files
+    real_parse_described = cli.parse_described
 
-    def counting_parse_files(root: Path, ids: list[str], **kwargs: object):  # type: ignore[no-untyped-def]
+    def counting_parse_described(root: Path, ids: list[str], describe):  # type: ignore[no-untyped-def]
         parsed.append(sorted(ids))
-        return real_parse_files(root, ids, **kwargs)  # type: ignore[arg-type]
+        return real_parse_described(root, ids, describe)
 
     with monkeypatch.context() as patched:
         patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
-        patched.setattr(cli, "parse_files", counting_parse_files)
+        patched.setattr(cli, "parse_described", counting_parse_described)
         warm = run(capsys, "list", str(folder), "--json", "--state", state)
     assert parsed == [["a.txt", "d.txt"]], parsed
     index = IndexCache.open(folder)
@@ -611,3 +616,32 @@ def test_list_json_parses_only_what_changed_and_prints_what_a_cold_run_prints(
     cold = run(capsys, "list", str(folder), "--json", "--state", state)
     assert warm == cold
     assert "Alpha, edited" in warm[1]
+
+
+def test_a_cold_list_of_many_files_makes_its_lines_in_the_parser_processes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the in-process limit the lines are made in worker processes: same output."""
+    import reader.cli as cli
+    from reader.index import loader
+
+    folder = _mixed_folder(tmp_path / "many")
+    for number in range(loader.IN_PROCESS_LIMIT + 50):
+        article(
+            folder,
+            f"wire/{number:04d}.md",
+            title=f"Wire story {number}",
+            published="true" if number % 3 == 0 else "false",
+            publishedDateTime=f"2024-05-{1 + number % 28:02d}T{number % 24:02d}:00:00Z",
+        )
+    with monkeypatch.context() as patched:
+        patched.setattr(cli, "_list_cached_lines", lambda *_: False)
+        patched.setenv("XDG_CACHE_HOME", str(tmp_path / "full"))
+        full = run(capsys, "list", str(folder), "--json")
+    with monkeypatch.context() as patched:
+        patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
+        cold = run(capsys, "list", str(folder), "--json")
+        warm = run(capsys, "list", str(folder), "--json")
+    assert full[0] == 0
+    assert cold == full
+    assert warm == full

@@ -367,19 +367,45 @@ class IndexCache:
         cannot hold (undecodable file names) are skipped: those files are simply parsed
         again next time.
         """
-        article_rows: list[tuple[str, int, int, int, str]] = []
+        self._store_rows(((row, None) for row in rows), None)
+
+    def store_encoded_listed(
+        self,
+        rows: Iterable[
+            tuple[tuple[str, int, int, int, str, str], tuple[str, str, float | None]]
+        ],
+        line_format: int,
+    ) -> None:
+        """:meth:`store_encoded` with each row's list line, state and timestamp (see
+        :meth:`store_lines`), written in the same statement: a cold ``reader list --json``
+        stores everything it will need next time in one pass."""
+        self._store_rows(rows, line_format)
+
+    def _store_rows(
+        self,
+        rows: Iterable[
+            tuple[tuple[str, int, int, int, str, str], tuple[str, str, float | None] | None]
+        ],
+        line_format: int | None,
+    ) -> None:
+        article_rows: list[tuple[Any, ...]] = []
         body_rows: list[tuple[str, str]] = []
-        for article_id, size, mtime_ns, inode, summary_json, body_fold in rows:
+        for (article_id, size, mtime_ns, inode, summary_json, body_fold), listed in rows:
             if size < 0 or not _storable(article_id):
                 continue
-            article_rows.append((article_id, size, mtime_ns, inode, summary_json))
+            stamp_and_summary = (article_id, size, mtime_ns, inode, summary_json)
+            if listed is not None and _storable(listed[0]):
+                article_rows.append((*stamp_and_summary, line_format, *listed))
+            else:
+                article_rows.append((*stamp_and_summary, None, None, None, None))
             body_rows.append((article_id, body_fold))
         if not article_rows:
             return
         self._write(
             (
-                "INSERT OR REPLACE INTO articles (id, size, mtime_ns, inode, summary) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO articles (id, size, mtime_ns, inode, summary, "
+                "list_format, list_line, list_state, list_time) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 article_rows,
             ),
             ("INSERT OR REPLACE INTO bodies (id, body_fold) VALUES (?, ?)", body_rows),

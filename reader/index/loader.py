@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -38,11 +39,12 @@ CHUNK_SIZE = 200
 MIN_CHUNK_SIZE = 25
 """Fewest files per pool task, however small the job."""
 IN_PROCESS_LIMIT = 300
+"""Below this many files to parse, a pool's start-up costs more than it saves."""
 HEAD_SIZE = 100
 """Files parsed in the calling process while a pool starts, for quick first rows."""
-"""Below this many files to parse, a pool's start-up costs more than it saves."""
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 EncodedRow = tuple[str, int, int, int, str, str]
 """``(id, size, mtime_ns, inode, summary JSON, casefolded body)``: a parsed file as it
@@ -211,22 +213,48 @@ def parse_files(
 
 def parse_chunk(root: str, ids: list[str]) -> list[EncodedRow]:
     """Read and summarise ``ids``; the unit of work a pool process runs."""
-    rows: list[EncodedRow] = []
     root_path = Path(root)
+    return [_encoded(article_id, *read_summary(root_path, article_id)) for article_id in ids]
+
+
+def _encoded(
+    article_id: str, summary: ArticleSummary, stamp: FileStamp | None, body: str
+) -> EncodedRow:
+    stamp = stamp or UNREAD_STAMP
+    return (
+        article_id,
+        stamp.size,
+        stamp.mtime_ns,
+        stamp.inode,
+        summary_to_json(summary),
+        body.casefold(),
+    )
+
+
+def describe_chunk(
+    root: str, ids: list[str], describe: Callable[[ArticleSummary], D]
+) -> list[tuple[EncodedRow, D]]:
+    """:func:`parse_chunk`, plus ``describe(summary)`` computed in the same process."""
+    root_path = Path(root)
+    described: list[tuple[EncodedRow, D]] = []
     for article_id in ids:
         summary, stamp, body = read_summary(root_path, article_id)
-        stamp = stamp or UNREAD_STAMP
-        rows.append(
-            (
-                article_id,
-                stamp.size,
-                stamp.mtime_ns,
-                stamp.inode,
-                summary_to_json(summary),
-                body.casefold(),
-            )
-        )
-    return rows
+        described.append((_encoded(article_id, summary, stamp, body), describe(summary)))
+    return described
+
+
+def parse_described(
+    root: Path, ids: list[str], describe: Callable[[ArticleSummary], D]
+) -> Iterator[list[tuple[EncodedRow, D]]]:
+    """Parse ``ids`` in batches, each row with ``describe(summary)`` made by the parser.
+
+    For a caller that needs something derived from each summary and not the summary
+    itself (``reader list --json`` needs its output line): the worker processes derive
+    it, and the caller never decodes a summary.  ``describe`` must be a module-level
+    function (it travels to the workers by name).
+    """
+    work = partial(describe_chunk, describe=describe)
+    yield from _run_chunks(work, root, ids, workers=None, should_stop=None)
 
 
 def check_chunk(root: str, ids: list[str]) -> list[tuple[str, tuple[Problem, ...]]]:
