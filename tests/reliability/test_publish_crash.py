@@ -14,6 +14,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,9 +79,17 @@ def test_killed_publish_leaves_old_or_new_file_and_cleanup_removes_leftovers(
     path.chmod(0o640)
     rng = random.Random(6)
     outcomes: Counter[str] = Counter()
+    # Kills must land both mid-write and between writes, whatever this machine's speed:
+    # the delays span a few publish round trips as timed here, and at least 6 ms.
+    started = time.perf_counter()
+    for _ in range(5):
+        set_published(path, True)
+        set_published(path, False)
+    round_trip = (time.perf_counter() - started) / 5
+    max_delay = max(MAX_DELAY_SECONDS, 4 * round_trip)
 
     for _ in range(KILLS):
-        status = kill_one_publisher(crash_server, path, rng.uniform(0, MAX_DELAY_SECONDS))
+        status = kill_one_publisher(crash_server, path, rng.uniform(0, max_delay))
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
 
         data = path.read_bytes()
@@ -95,7 +104,7 @@ def test_killed_publish_leaves_old_or_new_file_and_cleanup_removes_leftovers(
         assert os.listdir(tmp_path) == [SEED_FULL]
         outcomes["kills that left a temp file"] += bool(leftovers)
 
-    print(f"\n{KILLS} kills survived: {dict(outcomes)}")
+    print(f"\n{KILLS} kills within {max_delay * 1000:.1f} ms survived: {dict(outcomes)}")
     assert outcomes["new"] + outcomes["old"] == KILLS
     # The random delays really did catch writes in flight, in both directions.
     assert outcomes["kills that left a temp file"] > 0
