@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -136,6 +137,23 @@ class Library(QObject):
         self._missing_timer = QTimer(self)
         self._missing_timer.setInterval(MISSING_POLL_MS)
         self._missing_timer.timeout.connect(self._on_missing_timer_timeout)
+
+        # A window deleted without being closed (its last reference simply dropped) takes
+        # this object with it, but not the worker threads nor the open index cache: the
+        # cache would then be closed by the garbage collector, from whatever thread it ran
+        # in, after its file descriptor numbers had been handed to someone else (Qt's
+        # inotify watcher, once: the event loop then spun on "Invalid socket").  So the
+        # workers are released when this object goes, whether or not close() ran.
+        self._release_workers = partial(
+            _release_workers,
+            threading.Event(),
+            self._poster,
+            self._publisher,
+            self._detail_worker,
+            self._search_worker,
+            self._index,
+        )
+        self.destroyed.connect(self._release_workers)
 
     # -- the folder ------------------------------------------------------------------------
 
@@ -291,11 +309,7 @@ class Library(QObject):
             self._watcher.stop()
         self._recheck_timer.stop()
         self._missing_timer.stop()
-        self._publisher.shutdown(cancel_pending=False)
-        self._detail_worker.shutdown()
-        self._search_worker.shutdown()
-        self._index.shutdown()
-        self._poster.close()
+        self._release_workers()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -815,6 +829,29 @@ class _IndexWorker:
         cache = self.cache_of(root) if root is not None else None
         if cache is not None:
             cache.store(entries)
+
+
+def _release_workers(
+    released: threading.Event,
+    poster: GuiPoster,
+    publisher: Worker,
+    detail_worker: Worker,
+    search_worker: _SearchWorker,
+    index: _IndexWorker,
+    *_destroyed: object,
+) -> None:
+    """Stop a library's threads and close its cache, once (see ``Library.__init__``).
+
+    Queued publish writes still land; results that arrive after this are dropped.
+    """
+    if released.is_set():
+        return
+    released.set()
+    poster.close()
+    publisher.shutdown(cancel_pending=False)
+    detail_worker.shutdown()
+    search_worker.shutdown()
+    index.shutdown()
 
 
 class _Progress:

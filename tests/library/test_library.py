@@ -613,6 +613,29 @@ def test_close_is_safe_twice_and_silences_the_library(qtbot, folder):
     assert not [t for t in threading.enumerate() if t.name.startswith("reader-")]
 
 
+def test_a_library_deleted_without_close_still_stops_its_threads_and_closes_its_cache(
+    qtbot, folder
+):
+    """A window dropped without being closed must not leave the index cache for the garbage
+    collector to close later from another thread (its file descriptors would close whatever
+    had been given their numbers since)."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    library = Library(owner)
+    recorder = Recorder()
+    recorder.connect(library)
+    open_and_settle(qtbot, library, recorder, folder)
+    index = library._index
+    assert index.cache_of(folder) is not None
+
+    shiboken6.delete(owner)  # what dropping the last reference to a window does
+
+    assert index.cache_of(folder) is None  # closed, on the index worker's own thread
+    assert not [t for t in threading.enumerate() if t.name.startswith("reader-")]
+
+
 def test_zz_latency_summary():
     """Print the change-to-visible latencies the tests above measured."""
     if LATENCIES:
