@@ -228,6 +228,9 @@ class ArticleTableModel(QAbstractTableModel):
         self._key = _key_function(self._sort_column, ascending=False)
         self._unpublished = 0
         self._problems = 0
+        self.content_version = 0
+        """Goes up before every change of rows or their order: what the proxy's
+        precomputed filter verdicts are checked against."""
         self._now = datetime.now(UTC)
         self._state_icons: dict[int, QIcon] = {}
         self._clock = QTimer(self)
@@ -298,6 +301,7 @@ class ArticleTableModel(QAbstractTableModel):
         column = Column(column)
         if column == self._sort_column and order == self._sort_order:
             return
+        self.content_version += 1
         self.layoutAboutToBeChanged.emit()
         persistent, kept_rows = self._persistent_rows()
         self._sort_column = column
@@ -310,6 +314,7 @@ class ArticleTableModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         """Re-sort storage by the unchanged key (after a block was appended)."""
+        self.content_version += 1
         self.layoutAboutToBeChanged.emit()
         persistent, kept_rows = self._persistent_rows()
         self._sort_storage()
@@ -356,6 +361,7 @@ class ArticleTableModel(QAbstractTableModel):
 
     def reset_articles(self, summaries: Iterable[ArticleSummary]) -> None:
         """Replace everything: only for a newly opened folder."""
+        self.content_version += 1
         self.beginResetModel()
         unique = {summary.id: summary for summary in summaries}
         rows = [_Row(summary) for summary in unique.values()]
@@ -404,6 +410,7 @@ class ArticleTableModel(QAbstractTableModel):
                 moved.append(row)
         changed_rows = sorted(self._row_of_position(p) for p in changed_positions)
         for run_start, run_end in _runs(changed_rows):
+            self.content_version += 1
             self.dataChanged.emit(
                 self.index(run_start, 0), self.index(run_end, _COLUMN_COUNT - 1), []
             )
@@ -420,6 +427,7 @@ class ArticleTableModel(QAbstractTableModel):
         # Remove from the highest row down so earlier row numbers stay valid.
         rows = sorted((self._row_of_position(p) for p in doomed), reverse=True)
         for first, last in reversed(list(_runs(sorted(rows)))):
+            self.content_version += 1
             self.beginRemoveRows(_ROOT, first, last)
             start, end = self._position_span(first, last)
             for row in self._rows[start : end + 1]:
@@ -441,6 +449,10 @@ class ArticleTableModel(QAbstractTableModel):
     def row_of(self, article_id: str) -> int | None:
         position = self._positions().get(article_id)
         return None if position is None else self._row_of_position(position)
+
+    def rows_in_view_order(self) -> list[_Row]:
+        """Every row, in model row order (for the proxy's precomputed verdicts)."""
+        return self._rows[::-1] if self._sort_order == _DESCENDING else list(self._rows)
 
     def search_fields(self, row: int) -> tuple[ArticleSummary, str]:
         """The summary and the casefolded search text of a row, for the filter proxy."""
@@ -511,6 +523,7 @@ class ArticleTableModel(QAbstractTableModel):
             count = last - first + 1
             before = len(self._rows)
             row = before - position if self._descending() else position
+            self.content_version += 1
             self.beginInsertRows(_ROOT, row, row + count - 1)
             self._rows[position:position] = new_rows[first : last + 1]
             self._keys[position:position] = new_keys[first : last + 1]
@@ -534,6 +547,7 @@ class ArticleTableModel(QAbstractTableModel):
         before = len(self._rows)
         # The end of the view is the start of storage when the order is descending.
         position = 0 if self._descending() else before
+        self.content_version += 1
         self.beginInsertRows(_ROOT, before, before + count - 1)
         old_rows, old_keys = self._rows, self._keys
         self._rows = old_rows[:position] + new_rows + old_rows[position:]
@@ -544,6 +558,7 @@ class ArticleTableModel(QAbstractTableModel):
         self._position_stale = True
         self.endInsertRows()
 
+        self.content_version += 1
         self.layoutAboutToBeChanged.emit()
         persistent, kept_rows = self._persistent_rows()
         merged_rows: list[_Row] = []
@@ -575,6 +590,7 @@ class ArticleTableModel(QAbstractTableModel):
         destination = new_model_row + 1 if new_model_row > old_model_row else new_model_row
         moving = destination not in (old_model_row, old_model_row + 1)
         if moving:
+            self.content_version += 1
             self.beginMoveRows(_ROOT, old_model_row, old_model_row, _ROOT, destination)
         self._rows.insert(new_position, row)
         self._keys.insert(new_position, key)
@@ -582,6 +598,7 @@ class ArticleTableModel(QAbstractTableModel):
         if moving:
             self.endMoveRows()
         changed = self._row_of_position(new_position)
+        self.content_version += 1
         self.dataChanged.emit(self.index(changed, 0), self.index(changed, _COLUMN_COUNT - 1), [])
 
     def _display(self, row: _Row, column: int) -> str | None:
@@ -644,6 +661,7 @@ class ArticleTableModel(QAbstractTableModel):
             self._count(row.summary, +1)
 
     def _emit_column_changed(self, column: Column) -> None:
+        self.content_version += 1
         self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column), [])
 
     def _on_clock_tick(self) -> None:
@@ -692,6 +710,10 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         self._pinned: str | None = None
         self._filtering = False
         self._source: ArticleTableModel | None = None
+        # Every row's verdict for the current filter, in source row order, computed in one
+        # pass when the filter changes; valid while the source's content_version matches.
+        self._verdicts: list[bool] = []
+        self._verdicts_version = -1
 
     def setSourceModel(self, model: ArticleTableModel) -> None:  # type: ignore[override]
         self._source = model
@@ -700,7 +722,10 @@ class ArticleFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         if not self._filtering:
             return True
-        summary, haystack = self._source.search_fields(source_row)  # type: ignore[union-attr]
+        source = self._source
+        if self._verdicts_version == source.content_version:  # type: ignore[union-attr]
+            return self._verdicts[source_row]
+        summary, haystack = source.search_fields(source_row)  # type: ignore[union-attr]
         return self._accepts(summary, haystack)
 
     def source(self) -> ArticleTableModel:
@@ -770,6 +795,36 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         with self._rows_filter_change():
             change()
             self._filtering = self._is_filtering()
+            self._compute_verdicts()
+
+    def _compute_verdicts(self) -> None:
+        """Decide every row at once, before Qt asks row by row.
+
+        Qt calls ``filterAcceptsRow`` once per row; answering from a list made by one
+        comprehension costs a fraction of deciding inside each call (a keystroke on
+        10,000 rows: ~60 ms before on a slow machine).  Rows that change afterwards bump
+        the source's ``content_version`` and are decided one by one again.
+        """
+        source = self._source
+        self._verdicts_version = -1
+        if source is None or not self._filtering:
+            self._verdicts = []
+            return
+        rows = source.rows_in_view_order()
+        if self._state is StateFilter.ALL and self._pinned is None:
+            needle = self._needle
+            verdicts = [needle in row.haystack for row in rows]
+            if self._body_query == needle and self._body_matches:
+                body = self._body_matches
+                verdicts = [
+                    verdict or row.summary.id in body
+                    for verdict, row in zip(verdicts, rows, strict=True)
+                ]
+        else:
+            accepts = self._accepts
+            verdicts = [accepts(row.summary, row.haystack) for row in rows]
+        self._verdicts = verdicts
+        self._verdicts_version = source.content_version
 
     @contextmanager
     def _rows_filter_change(self) -> Iterator[None]:

@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from reader.domain.article import ArticleSummary, Problem
@@ -228,3 +228,53 @@ def test_proxy_sort_is_done_by_the_source_model(model):
 )
 def test_relative_dates(delta, expected):
     assert describe_age(BASE - delta, BASE) == expected
+
+
+def mapped_id(proxy: ArticleFilterProxy, row: int) -> str:
+    return proxy.mapToSource(proxy.index(row, 0)).data(Role.ID)
+
+
+def _decided_one_by_one(proxy: ArticleFilterProxy) -> list[str]:
+    """The ids the proxy would show if it decided every row inside filterAcceptsRow."""
+    source = proxy.source()
+    saved = proxy._verdicts_version
+    proxy._verdicts_version = -1  # forces the row-by-row path
+    try:
+        return [
+            source.index(row, 0).data(Role.ID)
+            for row in range(source.rowCount())
+            if proxy.filterAcceptsRow(row, QModelIndex())
+        ]
+    finally:
+        proxy._verdicts_version = saved
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_verdicts_decided_at_once_match_deciding_row_by_row(model, order):
+    """The keystroke fast path (every row decided in one pass) answers exactly what the
+    row-by-row path answers, for every filter, sort order and after live changes."""
+    rng = random.Random(4)
+    model.reset_articles([make(i) for i in range(120)])
+    model.sort(Column.TITLE, order)
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    steps = [
+        lambda: proxy.set_search_text("title 00"),
+        lambda: proxy.set_body_matches("title 00", {"a/0101.md", "a/0050.md"}),
+        lambda: proxy.set_state_filter(StateFilter.PUBLISHED),
+        lambda: proxy.set_pinned_id(mapped_id(proxy, 0)),  # the window pins what is read
+        lambda: proxy.set_search_text("source 3"),
+        lambda: proxy.set_state_filter(StateFilter.ALL),
+        lambda: proxy.set_pinned_id(None),
+        lambda: proxy.set_search_text("media"),
+    ]
+    for step in steps:
+        step()
+        shown = [mapped_id(proxy, row) for row in range(proxy.rowCount())]
+        assert shown == _decided_one_by_one(proxy)
+        # A live change while filtering: the rows that changed are decided one by one.
+        number = rng.randrange(200, 10_000)
+        model.add_articles([make(number)])
+        model.update_articles([make(rng.randrange(120), title=f"Title 00{number}")])
+        shown = [mapped_id(proxy, row) for row in range(proxy.rowCount())]
+        assert shown == _decided_one_by_one(proxy)
