@@ -14,8 +14,8 @@ chosen per order so that undated (or unsourced, unscored) articles are last eith
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import operator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from enum import Enum, IntEnum
 from typing import Any
@@ -686,6 +686,25 @@ def _runs(sorted_rows: list[int]) -> Iterable[tuple[int, int]]:
         yield start, previous
 
 
+WIDE_FILTER_CHANGE = 100
+"""Rows changing visibility past which a filter change rebuilds the proxy in one go."""
+
+
+def _flips(before: list[bool] | bool | None, after: list[bool] | bool | None) -> int:
+    """How many rows change visibility between two verdicts (unknown counts as all)."""
+    if before is None or after is None:
+        return WIDE_FILTER_CHANGE + 1
+    if before is True and after is True:
+        return 0
+    if before is True:
+        return after.count(False)  # type: ignore[union-attr]
+    if after is True:
+        return before.count(False)  # type: ignore[union-attr]
+    if len(before) != len(after):  # type: ignore[arg-type]
+        return WIDE_FILTER_CHANGE + 1
+    return sum(map(operator.ne, before, after))  # type: ignore[arg-type]
+
+
 class ArticleFilterProxy(QSortFilterProxyModel):
     """Filters the list by search text and state; sorting is the source model's job.
 
@@ -767,7 +786,9 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         if article_id == self._pinned:
             return
         if self._pinned is not None and self._is_filtering():
-            self._refilter(lambda: setattr(self, "_pinned", article_id))
+            # Called while the view changes its current row, with proxy indexes in flight:
+            # at most two rows flip, always the incremental way (see _refilter).
+            self._refilter(lambda: setattr(self, "_pinned", article_id), may_rebuild=False)
         else:
             self._pinned = article_id
 
@@ -790,12 +811,46 @@ class ArticleFilterProxy(QSortFilterProxyModel):
     def _is_filtering(self) -> bool:
         return bool(self._needle) or self._state is not StateFilter.ALL
 
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply ``change`` to the filter state and let Qt re-filter."""
-        with self._rows_filter_change():
+    def _refilter(self, change: Callable[[], None], *, may_rebuild: bool = True) -> None:
+        """Apply ``change`` to the filter state and let Qt re-filter.
+
+        Qt's incremental re-filter removes and inserts the rows that flip in contiguous
+        runs, each run a pass over the view: a keystroke that hid 43,000 of 100,000
+        interleaved rows took 0.85 s, and clearing the search 1.6 s.  Past
+        :data:`WIDE_FILTER_CHANGE` flips the proxy is rebuilt in one layout change instead
+        (~0.2 s at 100,000 rows, 17-30 ms at 10,000); selection and current row survive it
+        through their persistent indexes, like they survive the incremental way.  A rebuild
+        invalidates every plain proxy index, so it is only done where none can be in
+        flight: never for a pin, which follows the view's current row (``may_rebuild``).
+        """
+        before = self._visible_verdicts() if may_rebuild else True
+        if before is None:  # rows changed since: decide them again under the old filter
+            self._compute_verdicts()
+            before = self._visible_verdicts()
+        wide = may_rebuild
+        if _HAS_FILTER_CHANGE:
+            self.beginFilterChange()
+        try:
             change()
             self._filtering = self._is_filtering()
             self._compute_verdicts()
+            wide = may_rebuild and _flips(before, self._visible_verdicts()) > WIDE_FILTER_CHANGE
+        finally:
+            if wide:
+                self.invalidate()
+            elif _HAS_FILTER_CHANGE:
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            else:
+                self.invalidateRowsFilter()
+
+    def _visible_verdicts(self) -> list[bool] | bool | None:
+        """Which source rows pass the filter now: True for all of them, a list, or None
+        when that is not known without asking row by row (rows changed since)."""
+        if not self._filtering:
+            return True
+        if self._source is not None and self._verdicts_version == self._source.content_version:
+            return self._verdicts
+        return None
 
     def _compute_verdicts(self) -> None:
         """Decide every row at once, before Qt asks row by row.
@@ -825,23 +880,6 @@ class ArticleFilterProxy(QSortFilterProxyModel):
             verdicts = [accepts(row.summary, row.haystack) for row in rows]
         self._verdicts = verdicts
         self._verdicts_version = source.content_version
-
-    @contextmanager
-    def _rows_filter_change(self) -> Iterator[None]:
-        """Wrap a change of filter state the way the running Qt wants it announced.
-
-        Qt 6.10 replaced ``invalidateRowsFilter()`` by a begin/end pair (and deprecates the
-        old call); 6.8 and 6.9 only have the old one.
-        """
-        if _HAS_FILTER_CHANGE:
-            self.beginFilterChange()
-        try:
-            yield
-        finally:
-            if _HAS_FILTER_CHANGE:
-                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-            else:
-                self.invalidateRowsFilter()
 
     def _accepts(self, summary: ArticleSummary, haystack: str) -> bool:
         """Whether a row passes the filter (state, search text, body matches, pinned)."""

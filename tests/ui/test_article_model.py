@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from reader.domain.article import ArticleSummary, Problem
@@ -278,3 +278,44 @@ def test_verdicts_decided_at_once_match_deciding_row_by_row(model, order):
         model.update_articles([make(rng.randrange(120), title=f"Title 00{number}")])
         shown = [mapped_id(proxy, row) for row in range(proxy.rowCount())]
         assert shown == _decided_one_by_one(proxy)
+
+
+def test_a_wide_filter_change_rebuilds_the_proxy_and_keeps_selection(model, request, qtbot):
+    """Hiding or showing hundreds of rows at once rebuilds the proxy in one layout change
+    (not hundreds of row removals); the model tester watches it, and the selected, current
+    article stays selected and current."""
+    from PySide6.QtWidgets import QTableView
+
+    from reader.ui import article_model
+
+    count = article_model.WIDE_FILTER_CHANGE * 4
+    model.reset_articles([make(i) for i in range(count)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    tester = ModelTester(request.config)
+    tester.check(proxy, force_py=True)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    kept = proxy.proxy_row_of("a/0007.md")
+    view.setCurrentIndex(proxy.index(kept, Column.TITLE))
+    view.selectionModel().select(
+        proxy.index(kept, Column.TITLE),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    layouts: list[int] = []
+    removals: list[int] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    proxy.rowsRemoved.connect(lambda *_: removals.append(1))
+
+    proxy.set_search_text("source 0")  # hides six rows in seven, interleaved
+
+    assert layouts and not removals
+    assert proxy.rowCount() == len([i for i in range(count) if i % 7 == 0])
+    assert view.currentIndex().data(Role.ID) == "a/0007.md"
+    assert [index.data(Role.ID) for index in view.selectionModel().selectedRows()] == [
+        "a/0007.md"
+    ]
+    proxy.set_search_text("")
+    assert proxy.rowCount() == count
+    assert view.currentIndex().data(Role.ID) == "a/0007.md"
