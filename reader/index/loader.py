@@ -311,7 +311,7 @@ def _run_chunks(
         chunks = _chunks(ids, CHUNK_SIZE)
         yield from _run_in_process(work, root, chunks, should_stop)
         return
-    # The first few files are parsed right here before the worker processes start (a
+    # The first few files are parsed right here while the worker processes start (a
     # forkserver pool takes a few hundred milliseconds to answer), so a window shows its
     # first rows at once instead of waiting for the pool.
     head, ids = ids[:HEAD_SIZE], ids[HEAD_SIZE:]
@@ -321,26 +321,38 @@ def _run_chunks(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    yield work(os.fspath(root), head)
-    if should_stop is not None and should_stop():
-        return
+    # Chosen before the head goes out: the caller may start a thread (its cache writer)
+    # as soon as it has rows, and "fork" is only safe while this process has just one.
+    context = _pool_context()
+    forking = context.get_start_method() == "fork"
+    if not forking:
+        yield work(os.fspath(root), head)
+        if should_stop is not None and should_stop():
+            return
     remaining = dict(enumerate(chunks))
     try:
         executor = ProcessPoolExecutor(
             max_workers=min(worker_count, len(chunks)),
-            mp_context=_pool_context(),
+            mp_context=context,
             initializer=_lower_priority,
         )
     except (OSError, RuntimeError, ValueError) as exc:
         log.warning("cannot start parser processes (%s); parsing in this process", exc)
+        if forking:
+            yield work(os.fspath(root), head)
         yield from _run_in_process(work, root, chunks, should_stop)
         return
     stopped = False
     try:
+        # With "fork" the first submit forks every worker (milliseconds, nothing to
+        # import), so they start before the head is parsed and handed on.
         futures: dict[Future[list[T]], int] = {
             executor.submit(work, os.fspath(root), chunk): number
             for number, chunk in remaining.items()
         }
+        if forking:
+            yield work(os.fspath(root), head)
+            stopped = should_stop is not None and should_stop()
         while futures and not stopped:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
@@ -407,7 +419,9 @@ def _pool_context() -> BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         import reader.domain.parse  # noqa: F401 - imported once here, inherited by workers
+        from reader.domain import fastyaml
 
+        fastyaml.prepare()  # its tables too: compiled once, not once per worker
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
