@@ -231,8 +231,8 @@ class IndexCache:
         Rows are read and decoded in slices, so 100,000 of them never sit in memory as
         text all at once; ``on_slice`` gets each slice's summaries as soon as they are
         decoded (a window shows its first rows before the rest are read; it runs with the
-        cache locked, so it must not call back into it).  A garbled row
-        is simply left out: that file is parsed again.
+        cache locked, so it must not call back into it).  A garbled row is simply left
+        out: that file is parsed again.
         """
         found: dict[str, ArticleSummary] = {}
         with self._lock:
@@ -301,31 +301,6 @@ class IndexCache:
         valid = {row[0] for row in listed}
         return listed, [article_id for article_id in stamps if article_id not in valid], gone
 
-    def store_lines(
-        self,
-        rows: Iterable[tuple[str, FileStamp, str, str, float | None]],
-        line_format: int,
-    ) -> None:
-        """Keep ``(id, stamp, line, state, timestamp)`` beside the rows they were made from.
-
-        A row whose stamp no longer matches (the file changed meanwhile) is left alone,
-        and lines SQLite text cannot hold (lone surrogates) are skipped: that folder
-        simply keeps taking the full path.
-        """
-        updates = [
-            (line_format, line, state, when, article_id, stamp.size, stamp.mtime_ns, stamp.inode)
-            for article_id, stamp, line, state, when in rows
-            if _storable(line)
-        ]
-        if updates:
-            self._write(
-                (
-                    "UPDATE articles SET list_format = ?, list_line = ?, list_state = ?, "
-                    "list_time = ? WHERE id = ? AND size = ? AND mtime_ns = ? AND inode = ?",
-                    updates,
-                )
-            )
-
     def search_bodies(self, text: str, ids: Iterable[str] | None = None) -> set[str]:
         """Ids whose body contains ``text``, ignoring case (Unicode casefolding)."""
         needle = text.casefold()
@@ -376,9 +351,10 @@ class IndexCache:
         ],
         line_format: int,
     ) -> None:
-        """:meth:`store_encoded` with each row's list line, state and timestamp (see
-        :meth:`store_lines`), written in the same statement: a cold ``reader list --json``
-        stores everything it will need next time in one pass."""
+        """:meth:`store_encoded` with each row's ``reader list --json`` line, its
+        ``--state`` and its date key (see :meth:`listed_lines`), in the same statement: a
+        cold list stores everything the next one needs in one pass.  A line SQLite text
+        cannot hold (lone surrogates) is left out: that file is parsed again next time."""
         self._store_rows(rows, line_format)
 
     def _store_rows(

@@ -268,17 +268,22 @@ def test_list_lines_are_used_only_while_their_row_is_vouched_for(tmp_path: Path)
     assert index.listed_lines(stamps, 1) == ([], ["a.txt", "b.txt"], False)  # no lines yet
 
     touched = FileStamp(STAMP.size, STAMP.mtime_ns + 1, STAMP.inode)
-    index.store_lines(
+
+    def encoded(article_id: str, stamp: FileStamp) -> tuple[str, int, int, int, str, str]:
+        text = summary_to_json(summary(article_id))
+        return (article_id, stamp.size, stamp.mtime_ns, stamp.inode, text, "")
+
+    index.store_encoded_listed(
         [
-            ("a.txt", STAMP, "line a\n", "error", None),
-            ("b.txt", touched, "line b\n", "published", 1.5),  # file changed: not stored
+            (encoded("a.txt", STAMP), ("line a\n", "error", None)),
+            (encoded("b.txt", touched), ("line b\n", "published", 1.5)),  # read after a change
         ],
         1,
     )
     line_a = ("a.txt", "line a\n", "error", None)
     line_b = ("b.txt", "line b\n", "published", 1.5)
     assert index.listed_lines(stamps, 1) == ([line_a], ["b.txt"], False)
-    index.store_lines([("b.txt", STAMP, "line b\n", "published", 1.5)], 1)
+    index.store_encoded_listed([(encoded("b.txt", STAMP), ("line b\n", "published", 1.5))], 1)
     listed, stale, gone = index.listed_lines(stamps, 1) or ([], [], True)
     assert (sorted(listed), stale, gone) == ([line_a, line_b], [], False)
     assert index.listed_lines(stamps, 2) == ([], ["a.txt", "b.txt"], False)  # other format
