@@ -630,7 +630,7 @@ class ArticleTableModel(QAbstractTableModel):
                 return (
                     "No date"
                     if not summary.published_at_text
-                    else (f"Unreadable date: {summary.published_at_text}")
+                    else f"Unreadable date: {summary.published_at_text}"
                 )
             return exact_local_time(summary.published_at)
         if column == Column.SOURCE and summary.source_domain:
