@@ -1,19 +1,30 @@
-# Two commands for a newcomer: `make run` and `make test`.  Each creates .venv when it is
-# missing or older than pyproject.toml, installs reader with its test extras, and makes sure
-# the few system libraries Qt needs on a bare Linux machine are there.
+# Two commands for a newcomer: `make run` and `make test`.  Each installs exactly what
+# uv.lock pins into .venv (creating it when it is missing or older than pyproject.toml or
+# the lock), and makes sure the few system libraries Qt needs on a bare Linux machine are
+# there.  Only Python 3.11+ and make are needed: uv itself comes from PyPI, pinned below,
+# into .tools/.
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+LATEST_VENV := .venv-latest
+# uv never downloads an interpreter of its own: reader runs on the Python the user has.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test test-latest lock lock-check lint bench screenshot clean
 
-$(STAMP): pyproject.toml
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reader needs Python 3.11 or newer; set PYTHON=python3.11")'
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --quiet --locked --python $(PYTHON) --extra test --extra bench
 	@sh .ci/system-libs $(PY)
 	@touch $(STAMP)
 
@@ -22,6 +33,30 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The newest releases pyproject.toml allows, ignoring the lock, in a throwaway venv: drift
+# shows here before a user meets it.  Raise the lock (make lock) once this passes.
+test-latest: $(UV)
+	rm -rf $(LATEST_VENV)
+	$(UV) venv --quiet --python $(PYTHON) $(LATEST_VENV)
+	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --upgrade --refresh -e '.[test,bench]'
+	$(UV) pip list --python $(LATEST_VENV)/bin/python
+	@sh .ci/system-libs $(LATEST_VENV)/bin/python
+	$(LATEST_VENV)/bin/python -m pytest
+
+# After editing pyproject.toml's dependencies: lock what changed, keep the rest, and write
+# constraints.txt from the lock.  `make lock UPGRADE=1` raises everything to the newest
+# releases pyproject.toml allows (run `make test-latest` first).
+lock: $(UV)
+	$(UV) lock $(if $(UPGRADE),--upgrade) --python $(PYTHON)
+	$(UV) export --quiet --frozen --all-extras --no-emit-project --no-hashes --no-header \
+		--output-file constraints.txt
+
+# The lock matches pyproject.toml and constraints.txt matches the lock.
+lock-check: $(UV)
+	$(UV) lock --check --python $(PYTHON)
+	$(UV) export --quiet --frozen --all-extras --no-emit-project --no-hashes --no-header \
+		| diff -u constraints.txt -
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check reader tests
@@ -33,4 +68,4 @@ screenshot: $(STAMP)
 	sh .ci/screenshot
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(LATEST_VENV) $(TOOLS) build dist *.egg-info
