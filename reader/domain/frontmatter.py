@@ -27,6 +27,12 @@ _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 MAX_YAML_NODES = 100_000
 """How many values a front matter may expand to (aliases counted each time they are used)."""
 MAX_YAML_DEPTH = 64
+NESTED_TOO_DEEP = f"front matter is nested more than {MAX_YAML_DEPTH} levels deep"
+"""reader's words for a too-deep document, whichever layer noticed: our own event count,
+the walk over the loaded value, libyaml's scanner (PyYAML 6.0.4 stops at 1,000 levels with
+its own wording) or Python's recursion limit in the pure-Python loader."""
+_LIBRARY_NESTING_WORDS = ("nesting depth", "too deeply nested")
+"""How YAML libraries phrase limits of their own on nesting; see :func:`_library_error`."""
 MAX_INTEGER_BITS = 13_000
 """Integers wider than this (about 3,900 digits) are refused: Python will not even print them."""
 
@@ -118,25 +124,13 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
     _refuse_oversized(yaml_text, first_line)
     try:
         data = yaml.load(yaml_text, Loader=_SafeLoader)  # noqa: S506 - safe loader only
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if mark is None:
-            raise FrontMatterError(f"front matter is not valid YAML: {problem}") from None
-        raise FrontMatterError(
-            f"front matter is not valid YAML: {problem}",
-            line=mark.line + first_line,
-            column=mark.column + 1,
-        ) from None
     except yaml.reader.ReaderError as exc:
         raise _forbidden_character_error(yaml_text, exc, first_line) from None
     except yaml.YAMLError as exc:
-        reason = " ".join(str(exc).split())
-        raise FrontMatterError(f"front matter is not valid YAML: {reason}") from None
+        raise _library_error(exc, first_line) from None
     except RecursionError:
-        raise FrontMatterError(
-            "front matter is nested too deeply to read", line=first_line
-        ) from None
+        _walk_events(yaml_text, first_line)  # names the line, when the events can
+        raise FrontMatterError(NESTED_TOO_DEEP, line=first_line) from None
     except _UNBUILDABLE:
         # Valid YAML syntax whose value cannot be built: "2023-02-30", "!!int xyz", an
         # integer too long to convert.  libyaml gives no position, so find the value.
@@ -151,7 +145,7 @@ def load_yaml_mapping(yaml_text: str, first_line: int = 2) -> dict[str, Any]:
             line=first_line,
             column=1,
         )
-    _check_size(data, first_line)
+    _check_size(data, yaml_text, first_line)
     return {str(key): value for key, value in data.items()}
 
 
@@ -186,6 +180,11 @@ def _refuse_oversized(yaml_text: str, first_line: int) -> None:
         and len(yaml_text) <= 2 * MAX_YAML_NODES
     ):
         return
+    _walk_events(yaml_text, first_line)
+
+
+def _walk_events(yaml_text: str, first_line: int) -> None:
+    """Count libyaml's events, raising at the first one past the depth or size limit."""
     depth = 0
     values = 0
     try:
@@ -194,7 +193,7 @@ def _refuse_oversized(yaml_text: str, first_line: int) -> None:
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
                     raise FrontMatterError(
-                        f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+                        NESTED_TOO_DEEP,
                         line=event.start_mark.line + first_line,
                         column=event.start_mark.column + 1,
                     )
@@ -215,7 +214,7 @@ def _refuse_oversized(yaml_text: str, first_line: int) -> None:
         return  # the loader reports it, with its own message and position
 
 
-def _check_size(data: Any, first_line: int) -> None:
+def _check_size(data: Any, yaml_text: str, first_line: int) -> None:
     """Refuse structures that alias expansion or nesting would make huge.
 
     Safe loading shares aliased nodes, so a "billion laughs" document loads small; it is
@@ -234,10 +233,10 @@ def _check_size(data: Any, first_line: int) -> None:
                 line=first_line,
             )
         if depth > MAX_YAML_DEPTH:
-            raise FrontMatterError(
-                f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
-                line=first_line,
-            )
+            # Rare, so the events are walked again to name the line where it happens,
+            # as the other layers that catch deep nesting do.
+            _walk_events(yaml_text, first_line)
+            raise FrontMatterError(NESTED_TOO_DEEP, line=first_line)
         if isinstance(node, dict):
             stack.extend((value, depth + 1) for value in node.values())
             stack.extend((key, depth + 1) for key in node)
@@ -249,6 +248,24 @@ def _check_size(data: Any, first_line: int) -> None:
                 "front matter holds a number thousands of digits long: refusing to read it",
                 line=first_line,
             )
+
+
+def _library_error(exc: yaml.YAMLError, first_line: int) -> FrontMatterError:
+    """PyYAML's complaint in reader's words, placed in the file: the one translation table.
+
+    The library's own sentence is kept for plain syntax errors (it says what the parser
+    expected there), but limits the library enforces itself get reader's fixed wording, so
+    what an editor reads does not change with the PyYAML release installed.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    if problem is None:
+        problem = " ".join(str(exc).split()) or "invalid YAML"
+    line = None if mark is None else mark.line + first_line
+    column = None if mark is None else mark.column + 1
+    if any(words in problem.lower() for words in _LIBRARY_NESTING_WORDS):
+        return FrontMatterError(NESTED_TOO_DEEP, line=line, column=column)
+    return FrontMatterError(f"front matter is not valid YAML: {problem}", line=line, column=column)
 
 
 def _forbidden_character_error(
