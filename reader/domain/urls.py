@@ -48,3 +48,69 @@ def refusal_message(url: object) -> str:
     if _SCHEME.fullmatch(scheme):  # named only when it is one: no line breaks from a file
         return f"Refused to open {shown!r}: only http and https links are opened, not {scheme}:."
     return f"Refused to open {shown!r}: it is not a complete http or https address."
+
+
+def normalise_url(url: str) -> str:
+    """A URL as a lookup key: no scheme, lower-case host, no trailing slash or fragment.
+
+    Plain string operations rather than ``urlsplit``: this runs for four URLs of every
+    article as it arrives on the GUI thread, and must stay a microsecond each.
+    """
+    text = url.strip()
+    _scheme, separator, rest = text.partition("://")
+    if not separator:
+        rest = text[2:] if text.startswith("//") else text
+    before_query, mark, query = rest.partition("#")[0].partition("?")
+    host, _slash, path = before_query.partition("/")
+    if not host:
+        return ""
+    return host.lower() + ("/" + path).rstrip("/") + (mark + query if query else "")
+
+
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "ocid", "cmpid", "cmp", "smid", "smtyp", "ref",
+    "ref_src", "src", "source", "mc_cid", "mc_eid", "taid", "ito", "guccounter", "guce_referrer",
+    "guce_referrer_sig", "_ga", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname",
+    "outputtype", "amp", "output", "rss", "feed", "partner", "__twitter_impression", "cid",
+})
+_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+
+def canonical_url(url: str) -> str:
+    """The story key of a URL: two links to one web page give the same key.
+
+    Stronger than :func:`normalise_url` (which keeps ``www.`` because the detail pane's link
+    lookup must not confuse two hosts): it also unwraps Google's AMP cache
+    (``www-site-com.cdn.ampproject.org/c/s/www.site.com/…``), drops ``www.``/``m.``/``amp.``
+    host prefixes, AMP path segments (``/amp/``, ``.amp``, ``amp.html``) and tracking
+    parameters (``utm_*``, ``fbclid``, …), and sorts what query is left.
+    """
+    key = normalise_url(url)
+    if not key:
+        return ""
+    host, _slash, rest = key.partition("/")
+    if host.endswith(".cdn.ampproject.org"):
+        for marker in ("c/s/", "v/s/", "c/", "v/", "i/s/", "i/"):
+            if rest.startswith(marker):
+                return canonical_url("https://" + rest[len(marker):])
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix):]
+            break
+    path, _mark, query = rest.partition("?")
+    segments = [s for s in path.split("/") if s and s.lower() != "amp"]
+    if segments:
+        last = segments[-1]
+        for suffix in (".amp.html", ".amp", "amp.html"):
+            if last.lower().endswith(suffix) and len(last) > len(suffix):
+                segments[-1] = last[: -len(suffix)].rstrip("-_.")
+                break
+    kept = sorted(
+        pair
+        for pair in query.split("&")
+        if pair
+        and not pair.lower().startswith("utm_")
+        and pair.partition("=")[0].lower() not in _TRACKING_PARAMS
+    )
+    text = host + ("/" + "/".join(segments) if segments else "")
+    return text + ("?" + "&".join(kept) if kept else "")

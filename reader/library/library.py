@@ -41,6 +41,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from reader.domain import publish
 from reader.domain.article import ArticleDetail, ArticleSummary
 from reader.domain.parse import load_detail
+from reader.domain.urls import normalise_url
 from reader.index.cache import IndexCache
 from reader.index.loader import load_folder, parse_files
 from reader.index.scan import FileStamp, read_summary, scan_folder_report
@@ -964,19 +965,3 @@ def _url_keys(summary: ArticleSummary) -> Iterable[str]:
             if key:
                 yield key
 
-
-def normalise_url(url: str) -> str:
-    """A URL as a lookup key: no scheme, lower-case host, no trailing slash or fragment.
-
-    Plain string operations rather than ``urlsplit``: this runs for four URLs of every
-    article as it arrives on the GUI thread, and must stay a microsecond each.
-    """
-    text = url.strip()
-    _scheme, separator, rest = text.partition("://")
-    if not separator:
-        rest = text[2:] if text.startswith("//") else text
-    before_query, mark, query = rest.partition("#")[0].partition("?")
-    host, _slash, path = before_query.partition("/")
-    if not host:
-        return ""
-    return host.lower() + ("/" + path).rstrip("/") + (mark + query if query else "")

@@ -1,0 +1,552 @@
+"""Stories: the same news event across outlets, grouped so an editor publishes it once.
+
+Every article belongs to exactly one story; a story's id is the smallest article id in it,
+so it changes only when the membership does.  Two kinds of evidence join articles:
+
+* **hard links** - shared web addresses: one article's ``originalUrl``/``webUrl``/AMP
+  addresses named in another's ``related`` list, the same canonical URL twice, or two
+  articles listing the same related coverage (:func:`reader.domain.urls.canonical_url`
+  normalises scheme, ``www.``, AMP paths and tracking parameters).  Hard-linked articles
+  always share a story (union of the links, as the pipeline states them);
+* **text** - titles (and, where present, the excerpt, the related titles and excerpts and the
+  start of the body) compared as vectors of stemmed words weighted by how rare each word is
+  in the folder, discounted by time: articles days apart need stronger evidence.
+
+Precision matters more than recall: a wrong merge hides an article inside the wrong story.
+So text evidence goes through *average linkage* inside each connected part of the
+similarity graph: a cluster only takes in another when their articles are similar *on
+average*, which stops the chaining a single-link grouping suffers ("Netflix AI job" →
+"Netflix strike" → "Disney strike" …).  Two titles must also share at least two words.
+
+Rarity is a word's document frequency rounded down to a power of two, measured against a
+fixed constant rather than the folder's size.  That keeps grouping *incremental and exact*:
+adding a file changes the weight of a word only when its count crosses a power of two, and
+then only the articles holding that word are re-compared; every other edge of the graph
+stays valid, and re-clustering the graph parts that an edge touched gives exactly what a
+cold run over the final folder gives (the tests hold the two equal).
+
+Candidate pairs come from an inverted index on each title's rarest words (its "keys"): two
+articles are compared when a key of one appears in the other's title, so the work grows with
+the folder, not with its square.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reader.domain.urls import canonical_url
+
+# -- tuning (measured with reader.bench.stories_eval on tests/data/stories/) -------------------
+
+LINK_THRESHOLD = 0.30
+"""Average similarity two clusters need to merge (after the time discount)."""
+EDGE_THRESHOLD = 0.22
+"""Smallest pair similarity kept in the graph; below it a pair never contributes."""
+CONTEXT_WEIGHT = 0.5
+"""How much a word of the excerpt, related titles or body counts against a title word."""
+KEYS_PER_TITLE = 3
+"""How many of a title's rarest words find its candidates."""
+RARITY_BASE = 2.0**14
+"""Weights are ``log(RARITY_BASE / df)``: fixed, so a new file moves only words it holds."""
+WEIGHT_POWER = 1.5
+"""Rare words count superlinearly: a shared name outweighs shared common words."""
+MAX_DF = 4096
+"""Words in more titles than this carry no weight and find no candidates."""
+TIME_GRACE_DAYS = 1.5
+"""Articles this close in time are compared without a discount."""
+TIME_HALF_DAYS = 3.0
+"""Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
+CONTEXT_TOKENS = 40
+"""Words of context kept per article: the first of the excerpt, related titles, body."""
+BODY_CHARS = 600
+"""How much of the body joins the context."""
+
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# fmt: off
+_STOPWORD_TEXT = """
+a about above after again against all also am amid an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself no nor not now of off on once only or other our ours out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours via vs says say said new news report reports amid
+latest update updates live watch video photos top first
+"""
+# fmt: on
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_STEM_CACHE: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What grouping reads of one article, small enough to keep for 100,000 of them.
+
+    ``urls`` are the canonical keys of the article's own addresses, ``related_urls`` those of
+    its ``related`` entries; ``context`` is the excerpt, related titles and excerpts and the
+    start of the body (empty when the judge - or a metadata-only file - has only a title).
+    ``time`` is POSIX seconds, or None when the file has no usable date.
+    """
+
+    id: str
+    title: str
+    outlet: str = ""
+    time: float | None = None
+    urls: tuple[str, ...] = ()
+    related_urls: tuple[str, ...] = ()
+    context: str = ""
+
+    def to_json(self) -> list[Any]:
+        """A compact list for the index (the id is the row key)."""
+        return [self.title, self.outlet, self.time, list(self.urls), list(self.related_urls),
+                self.context]
+
+    @classmethod
+    def from_json(cls, article_id: str, data: Sequence[Any]) -> StoryFeatures:
+        title, outlet, time, urls, related_urls, context = data
+        return cls(article_id, title, outlet, time, tuple(urls), tuple(related_urls), context)
+
+
+def features_from(
+    article_id: str,
+    *,
+    title: str,
+    outlet: str = "",
+    published_at: datetime | None = None,
+    urls: Iterable[str] = (),
+    related: Iterable[tuple[str, str, str]] = (),
+    excerpt: str = "",
+    body: str = "",
+) -> StoryFeatures:
+    """Build features from what a parse pass has; ``related`` holds (url, title, excerpt)."""
+    related = list(related)
+    own = sorted({key for url in urls if url and (key := canonical_url(url))})
+    linked = sorted({key for url, _t, _e in related if url and (key := canonical_url(url))})
+    parts = [excerpt] + [f"{t} {e}" for _u, t, e in related] + [body[:BODY_CHARS]]
+    context = " ".join(" ".join(p.split()) for p in parts if p and p.strip())
+    time = published_at.timestamp() if published_at is not None else None
+    return StoryFeatures(article_id, title.strip(), outlet, time, tuple(own), tuple(linked),
+                         context[:2000])
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content words of ``text``, in order, duplicates kept."""
+    words = _WORD.findall(_DIGIT_GROUPS.sub("", text.lower()))
+    out = []
+    for word in words:
+        stem = _STEM_CACHE.get(word)
+        if stem is None:
+            stem = _stem(word)
+            if len(_STEM_CACHE) < 500_000:
+                _STEM_CACHE[word] = stem
+        if stem:
+            out.append(stem)
+    return out
+
+
+def _stem(word: str) -> str:
+    """A light English suffix stripper: plurals, possessives, -ing/-ed, a final e."""
+    for mark in ("'", "’"):
+        head, _sep, tail = word.partition(mark)
+        if tail in ("s", "t", "re", "ll", "ve", "d", "m"):
+            word = head
+        elif tail:
+            word = head + tail
+    if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        return ""
+    if word.isdigit():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _weight(df: int) -> float:
+    """A word's weight from its rounded document frequency (a power of two)."""
+    if df <= 0 or df > MAX_DF:
+        return 0.0
+    rounded = 1 << (df.bit_length() - 1)
+    return math.log(RARITY_BASE / rounded) ** WEIGHT_POWER
+
+
+def _bucket(df: int) -> int:
+    return -1 if df > MAX_DF else df.bit_length()
+
+
+def time_factor(a: float | None, b: float | None) -> float:
+    """1 for articles close in time, falling as they get further apart."""
+    if a is None or b is None:
+        return 1.0
+    extra = abs(a - b) / 86400.0 - TIME_GRACE_DAYS
+    return 1.0 if extra <= 0 else 1.0 / (1.0 + extra / TIME_HALF_DAYS)
+
+
+@dataclass(slots=True)
+class _Entry:
+    features: StoryFeatures
+    title: frozenset[str]
+    context: frozenset[str]
+    keys: tuple[str, ...] = ()
+    title_norm: float = 0.0
+    full_norm: float = 0.0
+
+
+class StoryGrouper:
+    """The folder's stories, kept up to date one file at a time.
+
+    :meth:`update` takes new or changed articles and removed ids and returns the articles
+    whose story changed; :meth:`story_of` and :meth:`members` answer from memory.  The
+    result depends only on the final set of articles, never on the order of updates.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._df: dict[str, int] = defaultdict(int)
+        self._title_postings: dict[str, set[str]] = defaultdict(set)
+        self._any_postings: dict[str, set[str]] = defaultdict(set)
+        self._key_postings: dict[str, set[str]] = defaultdict(set)
+        self._url_owners: dict[str, set[str]] = defaultdict(set)
+        self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._edges: dict[str, dict[str, float]] = {}
+        self._story: dict[str, str] = {}
+        self._members: dict[str, tuple[str, ...]] = {}
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entries
+
+    def story_of(self, article_id: str) -> str:
+        """The story id of an article (its own id when it is not known)."""
+        return self._story.get(article_id, article_id)
+
+    def members(self, story_id: str) -> tuple[str, ...]:
+        """The articles of a story, sorted; empty for an unknown story."""
+        return self._members.get(story_id, ())
+
+    def assignments(self) -> dict[str, str]:
+        """Every article id → its story id."""
+        return dict(self._story)
+
+    def stories(self) -> dict[str, tuple[str, ...]]:
+        """Every story id → its sorted members."""
+        return dict(self._members)
+
+    def features(self, article_id: str) -> StoryFeatures | None:
+        entry = self._entries.get(article_id)
+        return entry.features if entry else None
+
+    def neighbours(self, article_id: str) -> dict[str, float]:
+        """The similarities kept for an article (hard links show as 1.0+), for explaining."""
+        return dict(self._edges.get(article_id, {}))
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def update(
+        self, changed: Iterable[StoryFeatures] = (), removed: Iterable[str] = ()
+    ) -> dict[str, str | None]:
+        """Apply new/changed articles and removals; return id → new story (None: removed).
+
+        Only articles whose story id changed are returned.
+        """
+        changed = {f.id: f for f in changed}
+        gone = {i for i in removed if i in self._entries and i not in changed}
+        before: dict[str, int] = {}
+        affected: set[str] = set()
+        for article_id in sorted(gone | (changed.keys() & self._entries.keys())):
+            affected |= self._drop(article_id, before)
+        for article_id in sorted(changed):
+            self._add(changed[article_id], before)
+        dirty = set(changed)
+        for token, old in before.items():
+            if _bucket(self._df.get(token, 0)) != old:
+                dirty |= self._any_postings.get(token, set())
+        dirty -= gone
+        for article_id in dirty:
+            self._refresh(article_id)
+        for article_id in sorted(dirty):
+            affected |= self._link(article_id, dirty)
+        affected |= dirty
+        affected -= gone
+        result: dict[str, str | None] = {}
+        for article_id in gone:
+            old_story = self._story.pop(article_id, None)
+            if old_story is not None:
+                result[article_id] = None
+        self._recluster(affected, result)
+        return result
+
+    def _drop(self, article_id: str, before: dict[str, int]) -> set[str]:
+        entry = self._entries.pop(article_id)
+        for token in entry.title | entry.context:
+            before.setdefault(token, _bucket(self._df[token]))
+            self._df[token] -= 1
+            if self._df[token] <= 0:
+                del self._df[token]
+            _discard(self._any_postings, token, article_id)
+        for token in entry.title:
+            _discard(self._title_postings, token, article_id)
+        for token in entry.keys:
+            _discard(self._key_postings, token, article_id)
+        for url in entry.features.urls:
+            _discard(self._url_owners, url, article_id)
+        for url in entry.features.related_urls:
+            _discard(self._url_citers, url, article_id)
+        neighbours = set(self._edges.pop(article_id, {}))
+        for other in neighbours:
+            self._edges.get(other, {}).pop(article_id, None)
+        old_story = self._story.get(article_id)
+        if old_story is not None:
+            neighbours |= set(self._members.get(old_story, ()))
+        neighbours.discard(article_id)
+        return neighbours
+
+    def _add(self, features: StoryFeatures, before: dict[str, int]) -> None:
+        title = frozenset(tokens(features.title))
+        context: list[str] = []
+        seen = set(title)
+        for token in tokens(features.context):
+            if token not in seen:
+                seen.add(token)
+                context.append(token)
+                if len(context) >= CONTEXT_TOKENS:
+                    break
+        entry = _Entry(features, title, frozenset(context))
+        self._entries[features.id] = entry
+        for token in entry.title | entry.context:
+            before.setdefault(token, _bucket(self._df.get(token, 0)))
+            self._df[token] += 1
+            self._any_postings[token].add(features.id)
+        for token in entry.title:
+            self._title_postings[token].add(features.id)
+        for url in features.urls:
+            self._url_owners[url].add(features.id)
+        for url in features.related_urls:
+            self._url_citers[url].add(features.id)
+
+    def _refresh(self, article_id: str) -> None:
+        """Recompute an article's keys and norms after its words' weights moved."""
+        entry = self._entries[article_id]
+        df = self._df
+        for token in entry.keys:
+            _discard(self._key_postings, token, article_id)
+        ranked = sorted((df[t], t) for t in entry.title if df[t] <= MAX_DF)
+        entry.keys = tuple(t for _df, t in ranked[:KEYS_PER_TITLE])
+        for token in entry.keys:
+            self._key_postings[token].add(article_id)
+        title_sq = sum(_weight(df[t]) ** 2 for t in entry.title)
+        context_sq = sum((CONTEXT_WEIGHT * _weight(df[t])) ** 2 for t in entry.context)
+        entry.title_norm = math.sqrt(title_sq)
+        entry.full_norm = math.sqrt(title_sq + context_sq)
+
+    def _candidates(self, article_id: str) -> set[str]:
+        entry = self._entries[article_id]
+        found: set[str] = set()
+        for token in entry.keys:
+            found |= self._title_postings.get(token, set())
+        for token in entry.title:
+            found |= self._key_postings.get(token, set())
+        found.discard(article_id)
+        return found
+
+    def _hard_links(self, article_id: str) -> set[str]:
+        features = self._entries[article_id].features
+        found: set[str] = set()
+        for url in features.urls:
+            found |= self._url_owners.get(url, set())
+            found |= self._url_citers.get(url, set())
+        for url in features.related_urls:
+            found |= self._url_owners.get(url, set())
+            found |= self._url_citers.get(url, set())
+        found.discard(article_id)
+        return found
+
+    def _link(self, article_id: str, dirty: set[str]) -> set[str]:
+        """Recompute every edge of a dirty article; return the articles whose edges moved."""
+        old = self._edges.pop(article_id, {})
+        touched = set(old)
+        for other in old:
+            self._edges.get(other, {}).pop(article_id, None)
+        edges: dict[str, float] = {}
+        hard = self._hard_links(article_id)
+        for other in hard:
+            edges[other] = 2.0
+        for other in self._candidates(article_id) - hard:
+            if other in dirty and other < article_id and other not in old:
+                continue  # that pair was decided while linking ``other``
+            similarity = self.similarity(article_id, other)
+            if similarity >= EDGE_THRESHOLD:
+                edges[other] = similarity
+        for other, similarity in edges.items():
+            self._edges.setdefault(other, {})[article_id] = similarity
+        if edges:
+            self._edges[article_id] = {**self._edges.get(article_id, {}), **edges}
+        touched |= set(edges)
+        return touched
+
+    def similarity(self, a: str, b: str) -> float:
+        """Text similarity of two known articles in [0, 1], time discount included."""
+        ea, eb = self._entries[a], self._entries[b]
+        shared = ea.title & eb.title
+        if len(shared) < 2 and not (len(shared) == 1 and min(len(ea.title), len(eb.title)) == 1):
+            title_sim = 0.0
+        else:
+            df = self._df
+            dot = sum(_weight(df[t]) ** 2 for t in sorted(shared))
+            title_sim = dot / (ea.title_norm * eb.title_norm) if dot else 0.0
+        best = title_sim
+        if ea.context and eb.context and len(shared) >= 1:
+            df = self._df
+            full_a, full_b = ea.title | ea.context, eb.title | eb.context
+            dot = 0.0
+            for token in sorted(full_a & full_b):
+                weight = _weight(df[token]) ** 2
+                dot += weight * (1.0 if token in ea.title else CONTEXT_WEIGHT) * (
+                    1.0 if token in eb.title else CONTEXT_WEIGHT
+                )
+            if dot:
+                best = max(best, dot / (ea.full_norm * eb.full_norm))
+        factor = time_factor(ea.features.time, eb.features.time)
+        return round(best * factor, 6)
+
+    # -- clustering ------------------------------------------------------------------------
+
+    def _recluster(self, affected: set[str], result: dict[str, str | None]) -> None:
+        components: list[set[str]] = []
+        seen: set[str] = set()
+        for start in sorted(affected):
+            if start not in seen and start in self._entries:
+                component = self._component(start)
+                seen |= component
+                components.append(component)
+        for article_id in seen:  # every member of these old stories is in ``seen``
+            old_story = self._story.get(article_id)
+            if old_story is not None:
+                self._members.pop(old_story, None)
+        for component in components:
+            for cluster in cluster_component(sorted(component), self._edges):
+                story = cluster[0]
+                self._members[story] = tuple(cluster)
+                for article_id in cluster:
+                    if self._story.get(article_id) != story:
+                        self._story[article_id] = story
+                        result[article_id] = story
+
+    def _component(self, start: str) -> set[str]:
+        component = {start}
+        stack = [start]
+        edges = self._edges
+        while stack:
+            for other in edges.get(stack.pop(), ()):
+                if other not in component:
+                    component.add(other)
+                    stack.append(other)
+        return component
+
+
+def cluster_component(
+    ids: Sequence[str], edges: Mapping[str, Mapping[str, float]]
+) -> list[list[str]]:
+    """Split one connected part of the graph into stories, deterministically.
+
+    Hard links (similarity > 1) are unioned first; then average linkage merges the two
+    clusters with the highest mean similarity (absent pairs count 0) while that mean is at
+    least :data:`LINK_THRESHOLD`.  Ties break on the clusters' smallest ids.
+    """
+    if len(ids) == 1:
+        return [[ids[0]]]
+    parent = {i: i for i in ids}
+
+    def find(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a in ids:
+        for b, similarity in edges.get(a, {}).items():
+            if similarity > 1.0 and a < b:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        members[find(i)].append(i)
+    sums: dict[str, dict[str, float]] = {root: defaultdict(float) for root in members}
+    for a in ids:
+        ra = find(a)
+        for b, similarity in sorted(edges.get(a, {}).items()):
+            rb = find(b)
+            if ra != rb:
+                sums[ra][rb] += min(similarity, 1.0)
+    heap: list[tuple[float, str, str]] = []
+
+    def score(x: str, y: str) -> float:
+        return round(sums[x].get(y, 0.0) / (len(members[x]) * len(members[y])), 9)
+
+    for x in sorted(sums):
+        for y in sorted(sums[x]):
+            if x < y and (s := score(x, y)) >= LINK_THRESHOLD:
+                heap.append((-s, x, y))
+    heapq.heapify(heap)
+    while heap:
+        negative, x, y = heapq.heappop(heap)
+        if x not in members or y not in members or score(x, y) != -negative:
+            continue
+        keep, gone = (x, y) if x < y else (y, x)
+        members[keep].extend(members.pop(gone))
+        merged = sums.pop(gone)
+        merged.pop(keep, None)
+        sums[keep].pop(gone, None)
+        for other, value in merged.items():
+            sums[keep][other] += value
+            sums[other].pop(gone, None)
+            sums[other][keep] = sums[keep][other]
+        for other in sorted(sums[keep]):
+            if (s := score(keep, other)) >= LINK_THRESHOLD:
+                a, b = (keep, other) if keep < other else (other, keep)
+                heapq.heappush(heap, (-s, a, b))
+    return sorted(sorted(group) for group in members.values())
+
+
+def _discard(index: dict[str, set[str]], key: str, value: str) -> None:
+    values = index.get(key)
+    if values is not None:
+        values.discard(value)
+        if not values:
+            del index[key]
+
+
+def group(features: Iterable[StoryFeatures]) -> dict[str, str]:
+    """Every article id → its story id, computed cold (the same as any sequence of updates)."""
+    grouper = StoryGrouper()
+    grouper.update(features)
+    return grouper.assignments()
+
+
+def iter_stories(assignments: Mapping[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """(story id, sorted members) for an id → story mapping, stories in id order."""
+    stories: dict[str, list[str]] = defaultdict(list)
+    for article_id, story in assignments.items():
+        stories[story].append(article_id)
+    for story in sorted(stories):
+        yield story, sorted(stories[story])
