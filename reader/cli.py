@@ -720,12 +720,21 @@ def json_safe(value: Any) -> Any:
 
 def publish_command(folder: Path, ids: list[str], *, value: bool) -> int:
     """``reader publish``/``unpublish``: every id checked first, then each file written."""
-    from reader.domain.publish import PublishError, set_published
+    from reader.domain.publish import (
+        PublishError,
+        find_stale_temp_files,
+        remove_stale_temp_files,
+        set_published,
+    )
 
     resolved = list(dict.fromkeys(resolve_ids(folder, ids)))
     verb = "publish" if value else "unpublish"
     failures = 0
     for article_id in resolved:
+        # A write killed earlier (kill -9, power cut) may have left its temp file beside
+        # the article; the window sweeps the folder when it opens, the command line cleans
+        # up after itself here, before it writes.  A writer still running keeps its file.
+        remove_stale_temp_files(find_stale_temp_files(folder, only_beside=folder / article_id))
         try:
             outcome = set_published(folder / article_id, value, display_name=article_id)
         except PublishError as exc:
@@ -803,6 +812,9 @@ def check_command(folder: Path) -> int:
                 warnings += 1
             location = problem.location(printable(article_id))
             lines.append(f"{location} {problem.severity.value}: {printable(problem.message)}\n")
+    for leftover in _stale_temp_files(folder):
+        errors += 1
+        lines.append(leftover)
     sys.stdout.write("".join(lines))
     sys.stdout.flush()
     files = len(report.files)
@@ -811,6 +823,22 @@ def check_command(folder: Path) -> int:
         return EXIT_PROBLEM
     _error(f"no problems in {files} files", prefix=False)
     return EXIT_OK
+
+
+def _stale_temp_files(folder: Path) -> list[str]:
+    """``reader check`` lines for temp files killed writes left behind, with the fix."""
+    import shlex
+
+    from reader.domain.publish import find_stale_temp_files
+
+    lines = []
+    for path in sorted(find_stale_temp_files(folder)):
+        name = path.relative_to(folder).as_posix()
+        lines.append(
+            f"{printable(name)}: error: temp file left by a publish that was killed; "
+            f"remove it with: rm -- {printable(shlex.quote(os.fspath(path)))}\n"
+        )
+    return lines
 
 
 # -- shared helpers ----------------------------------------------------------------------

@@ -33,6 +33,7 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -498,34 +499,61 @@ def is_temp_file_name(name: str) -> bool:
     return _TEMP_NAME.fullmatch(name) is not None
 
 
-def cleanup_stray_temp_files(folder: Path) -> list[Path]:
-    """Remove temp files that killed writes left under ``folder``; return what was removed.
+def find_stale_temp_files(folder: Path, *, only_beside: Path | None = None) -> list[Path]:
+    """reader's temp files under ``folder`` that killed writes left behind.
 
-    A temp file whose writer is still running is in use and stays, unless it is older
-    than any write could take (its pid may have been reused).  Hidden folders are not
-    entered: reader never writes articles there.
+    A temp file whose writer is still running is in use and is not listed, unless it is
+    older than any write could take (its pid may have been reused).  Hidden folders are not
+    entered: reader never writes articles there.  With ``only_beside``, only that article's
+    own temp files, in its folder, are looked for (one listing, not a walk).
     """
-    removed: list[Path] = []
+    stale: list[Path] = []
     now = time.time()
-    for dirpath, dirnames, filenames in os.walk(folder):
+    walk: Iterable[tuple[str, list[str], list[str]]]
+    if only_beside is not None:
+        wanted_base: str | None = os.fsdecode(os.fsencode(only_beside.name)[:_MAX_TEMP_BASE_BYTES])
+        try:
+            walk = [(os.fspath(only_beside.parent), [], os.listdir(only_beside.parent))]
+        except OSError:
+            return []
+    else:
+        wanted_base = None
+        walk = os.walk(folder)
+    for dirpath, dirnames, filenames in walk:
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
             match = _TEMP_NAME.fullmatch(name) if TEMP_MARKER in name else None
-            if match is None:
+            if match is None or (wanted_base is not None and match["name"] != wanted_base):
                 continue
             full = os.path.join(dirpath, name)
             try:
                 info = os.lstat(full)
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                young = now - info.st_mtime < STALE_TEMP_SECONDS
-                if young and _process_alive(int(match["pid"])):
-                    continue
-                os.unlink(full)
             except OSError:
                 continue
-            removed.append(Path(full))
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            young = now - info.st_mtime < STALE_TEMP_SECONDS
+            if young and _process_alive(int(match["pid"])):
+                continue
+            stale.append(Path(full))
+    return stale
+
+
+def remove_stale_temp_files(paths: Iterable[Path]) -> list[Path]:
+    """Delete the given leftovers; return those actually removed (one may be gone already)."""
+    removed: list[Path] = []
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        removed.append(path)
     return removed
+
+
+def cleanup_stray_temp_files(folder: Path) -> list[Path]:
+    """Remove temp files that killed writes left under ``folder``; return what was removed."""
+    return remove_stale_temp_files(find_stale_temp_files(folder))
 
 
 def _process_alive(pid: int) -> bool:

@@ -112,3 +112,71 @@ def test_killed_publish_leaves_old_or_new_file_and_cleanup_removes_leftovers(
     # And the file is still an ordinary article that publishes normally.
     final = set_published(path, True)
     assert path.read_bytes() == published and final.published
+
+
+def reader_command(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *map(str, arguments)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def leave_temp_files_by_killing(
+    server: subprocess.Popen[str], path: Path, wanted: int
+) -> list[str]:
+    """Kill real publishes of ``path`` until ``wanted`` temp files are left beside it."""
+    rng = random.Random(7)
+    for _ in range(2000):
+        kill_one_publisher(server, path, rng.uniform(0, MAX_DELAY_SECONDS))
+        leftovers = sorted(name for name in os.listdir(path.parent) if TEMP_MARKER in name)
+        if len(leftovers) >= wanted:
+            return leftovers
+    pytest.fail("2,000 kills left no temp file: the kills never landed mid-write")
+
+
+def test_command_line_publish_removes_what_killed_writes_left_beside_its_article(
+    tmp_path: Path, crash_server: subprocess.Popen[str]
+) -> None:
+    path = tmp_path / SEED_FULL
+    path.write_bytes((SEEDS / SEED_FULL).read_bytes())
+    other = tmp_path / "other.txt"
+    other.write_bytes((SEEDS / SEED_FULL).read_bytes())
+    left_by_other = leave_temp_files_by_killing(crash_server, other, 1)
+    leftovers = leave_temp_files_by_killing(crash_server, path, len(left_by_other) + 1)
+    mine = sorted(set(leftovers) - set(left_by_other))
+
+    done = reader_command("publish", tmp_path, SEED_FULL)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{SEED_FULL}: published\n"
+    remaining = sorted(name for name in os.listdir(tmp_path) if TEMP_MARKER in name)
+    assert not set(mine) & set(remaining), "the publish left its article's dead temp files"
+    # Another article's leftovers are not this command's business (reader check lists them).
+    assert remaining == left_by_other
+
+
+def test_check_lists_dead_writers_temp_files_with_the_command_that_removes_them(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "a.txt").write_text("---\ntitle: A\npublished: false\n---\n")
+    dead_writer = subprocess.Popen(["true"])
+    dead_writer.wait()  # its pid now names no process
+    stale = tmp_path / "desk" / f".a.txt.{dead_writer.pid}{TEMP_MARKER}0123456789ab"
+    stale.write_text("half a file")
+    with subprocess.Popen(["sleep", "60"]) as live_writer:
+        in_use = tmp_path / "desk" / f".a.txt.{live_writer.pid}{TEMP_MARKER}ba9876543210"
+        in_use.write_text("being written")
+        try:
+            checked = reader_command("check", tmp_path)
+        finally:
+            live_writer.kill()
+    assert checked.returncode == 1, checked.stderr
+    lines = checked.stdout.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"desk/{stale.name}: error: ")
+    command = lines[0].split("remove it with: ", 1)[1]
+    subprocess.run(command, shell=True, check=True)  # the command reader printed, as typed
+    assert not stale.exists() and in_use.exists()
+    in_use.unlink()
+    assert reader_command("check", tmp_path).returncode == 0
