@@ -112,6 +112,10 @@ class ArticleSummary:
     topics: tuple[str, ...] = ()
     has_front_matter: bool = False
     problems: tuple[Problem, ...] = ()
+    has_images: bool = False
+    has_related: bool = False
+    has_body: bool = False
+    """Whether the file lists images / related coverage / has body text (``has:`` searches)."""
 
     @property
     def error(self) -> Problem | None:

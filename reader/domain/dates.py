@@ -2,12 +2,17 @@
 
 Dates without a zone are taken as UTC: the pipeline writes UTC, and a guess that depends on
 the editor's machine would make the same file sort differently on two desks.
+
+A date written without a time ("date 2023-07-26") is a calendar day, not UTC midnight: it
+is kept as midnight UTC (so it sorts and compares like any instant) in the
+:data:`CALENDAR_DAY` zone, which tells every reader of it to show and match the day
+itself, never the instant converted to the local zone (``local_day``, ``format_date``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -48,6 +53,58 @@ _LEADING_DATE_HINT = re.compile(
 )
 
 
+class _CalendarDayZone(tzinfo):
+    """UTC for arithmetic and comparison; a mark that no time of day was written."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "UTC"
+
+    def __reduce__(self) -> str:
+        return "CALENDAR_DAY"  # pickles as the module attribute: one instance everywhere
+
+    def __repr__(self) -> str:
+        return "CALENDAR_DAY"
+
+
+CALENDAR_DAY = _CalendarDayZone()
+
+
+def calendar_day(value: date) -> datetime:
+    """``value`` as a calendar day: midnight UTC, marked as having no time."""
+    return datetime(value.year, value.month, value.day, tzinfo=CALENDAR_DAY)
+
+
+def is_calendar_day(value: datetime) -> bool:
+    return value.tzinfo is CALENDAR_DAY
+
+
+def local_day(value: datetime) -> date:
+    """The day ``value`` falls on for the editor: a calendar day is that day in every zone."""
+    if value.tzinfo is CALENDAR_DAY:
+        return value.date()
+    return value.astimezone().date()
+
+
+def format_date(value: datetime) -> str:
+    """``26 Jul 2023`` in the local zone (a calendar day as written)."""
+    day = local_day(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def format_datetime(value: datetime) -> str:
+    """``26 Jul 2023, 16:43`` in the local zone; a calendar day without a time."""
+    if value.tzinfo is CALENDAR_DAY:
+        return format_date(value)
+    local = value.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 def as_aware(value: datetime) -> datetime:
     """Attach UTC to a naive datetime; leave an aware one alone."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
@@ -66,16 +123,18 @@ def parse_date_value(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return as_aware(value)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+        return calendar_day(value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
     if not text or len(text) > 200:
         return None
     try:
-        return as_aware(datetime.fromisoformat(text))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         pass  # not ISO 8601: a free form for dateutil
+    else:
+        return calendar_day(parsed) if _ISO_DAY.fullmatch(text) else as_aware(parsed)
     return _complete_date(text, fuzzy=False)
 
 
@@ -97,8 +156,10 @@ def leading_date(text: str) -> datetime | None:
 
 
 # Two different days: whatever part of a date the text leaves out, dateutil takes from
-# its default, so a part that differs between the two parses was never written.
-_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+# its default, so a part that differs between the two parses was never written (an hour
+# that differs: no time of day, a calendar day).
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2, 1))
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")
 
 
 def _complete_date(text: str, *, fuzzy: bool) -> datetime | None:
@@ -116,12 +177,24 @@ def _complete_date(text: str, *, fuzzy: bool) -> datetime | None:
         return None
     if first.date() != second.date():
         return None
+    if first.hour != second.hour:
+        return calendar_day(first.date())
     return as_aware(first)
 
 
 def to_iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    """ISO 8601 text; a calendar day as the bare day (``2023-07-26``), so it stays one."""
+    if value is None:
+        return None
+    if value.tzinfo is CALENDAR_DAY:
+        return value.date().isoformat()
+    return value.isoformat()
 
 
 def from_iso(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+    """The inverse of :func:`to_iso`."""
+    if text is None:
+        return None
+    if len(text) == 10:
+        return calendar_day(date.fromisoformat(text))
+    return datetime.fromisoformat(text)

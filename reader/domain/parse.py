@@ -258,7 +258,7 @@ def _parse(
             return error_summary(article_id, problem), {}, ""
         summary = _body_only_summary(article_id, body)
     else:
-        summary = _front_matter_summary(article_id, front, body, problems)
+        summary = _front_matter_summary(article_id, front, body, problems, split.yaml_text)
     return summary, front, body
 
 
@@ -269,11 +269,12 @@ def _body_only_summary(article_id: str, body: str) -> ArticleSummary:
         excerpt=_derive_excerpt(body),
         published_at=leading_date(body),
         has_front_matter=False,
+        has_body=bool(body.strip()),
     )
 
 
 def _front_matter_summary(
-    article_id: str, front: dict[str, Any], body: str, problems: list[Problem]
+    article_id: str, front: dict[str, Any], body: str, problems: list[Problem], yaml_text: str
 ) -> ArticleSummary:
     title = _text(front.get("title"), "title", problems)
     if not title:
@@ -313,7 +314,26 @@ def _front_matter_summary(
         topics=_topics(front.get("topics"), problems),
         has_front_matter=True,
         problems=tuple(problems),
+        has_images=_IMAGES_LISTED.search(yaml_text) is not None,
+        has_related=_RELATED_LISTED.search(yaml_text) is not None,
+        has_body=bool(body.strip()),
     )
+
+
+def _listed_pattern(key: str) -> re.Pattern[str]:
+    """A top-level ``key:`` with at least one list item, read from the text.
+
+    The summary reader never builds the ``images`` and ``related`` blocks (most of a file,
+    and most of its parse time); ``has:images`` only needs to know that one is there.
+    """
+    return re.compile(
+        rf"^{key}:[ \t]*(?:\[[ \t]*[^\]\s]|(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]*-[ \t]+\S)",
+        re.MULTILINE,
+    )
+
+
+_IMAGES_LISTED = _listed_pattern("images")
+_RELATED_LISTED = _listed_pattern("related")
 
 
 def _replace_problems(summary: ArticleSummary, problems: list[Problem]) -> ArticleSummary:

@@ -9,8 +9,9 @@ bad cache is a slower start.
 Summaries are stored as compact positional JSON arrays (see :func:`summary_to_json`):
 decoding 10,000 of them is most of a warm start, and ``json.loads`` of a short array plus
 one constructor call is the cheapest faithful form we found.  Bodies live in their own
-table, casefolded, so that searching them is one SQL ``instr`` scan that runs without the
-GIL, and so that a warm start never pages through body text it does not need.
+table, folded (case and accents: :func:`reader.domain.query.fold`), so that searching them
+is one SQL ``instr`` scan that runs without the GIL, and so that a warm start never pages
+through body text it does not need.
 """
 
 from __future__ import annotations
@@ -23,19 +24,20 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from sys import intern
 from typing import Any
 
 from reader import paths
 from reader.domain.article import ArticleSummary, Problem, Severity
+from reader.domain.dates import from_iso, to_iso
+from reader.domain.query import fold
 
 from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
 
 _DECODE_SLICE = 2000
@@ -79,7 +81,7 @@ def summary_to_json(summary: ArticleSummary) -> str:
         [
             summary.title,
             summary.excerpt,
-            None if published_at is None else published_at.isoformat(),
+            to_iso(published_at),
             summary.published_at_text,
             summary.source,
             summary.source_domain,
@@ -95,6 +97,9 @@ def summary_to_json(summary: ArticleSummary) -> str:
             summary.topics,
             summary.has_front_matter,
             [[p.message, p.severity.value, p.line, p.column] for p in summary.problems],
+            summary.has_images,
+            summary.has_related,
+            summary.has_body,
         ],
         separators=(",", ":"),
     )
@@ -140,14 +145,14 @@ def _summary_from_fields(article_id: str, fields: list[Any]) -> ArticleSummary:
     (
         title, excerpt, published_at, published_at_text, source, source_domain, url,
         web_url, amp_url, cdn_amp_url, category, kind, quality, heat, published, topics,
-        has_front_matter, problems,
+        has_front_matter, problems, has_images, has_related, has_body,
     ) = fields
     # The few distinct sources, categories and types are shared, not held once per article.
     return ArticleSummary(
         article_id,
         title,
         excerpt,
-        None if published_at is None else datetime.fromisoformat(published_at),
+        from_iso(published_at),
         published_at_text,
         intern(source),
         intern(source_domain),
@@ -165,6 +170,9 @@ def _summary_from_fields(article_id: str, fields: list[Any]) -> ArticleSummary:
         tuple(Problem(m, _SEVERITIES[s], line, column) for m, s, line, column in problems)
         if problems
         else (),
+        has_images,
+        has_related,
+        has_body,
     )
 
 
@@ -302,8 +310,8 @@ class IndexCache:
         return listed, [article_id for article_id in stamps if article_id not in valid], gone
 
     def search_bodies(self, text: str, ids: Iterable[str] | None = None) -> set[str]:
-        """Ids whose body contains ``text``, ignoring case (Unicode casefolding)."""
-        needle = text.casefold()
+        """Ids whose body contains ``text``, ignoring case and accents (:func:`fold`)."""
+        needle = fold(text)
         if not needle:
             matches = {row[0] for row in self._query("SELECT id FROM bodies") or ()}
         else:
@@ -322,13 +330,13 @@ class IndexCache:
     def store(self, entries: Iterable[tuple[ArticleSummary, FileStamp, str]]) -> None:
         """Remember summaries with the stamps they were read at, and their bodies.
 
-        The body is casefolded here (folding is idempotent), so callers may pass either
-        the body as read or the loader's already-folded one.
+        The body is folded here (:func:`reader.domain.query.fold`, idempotent), so callers
+        may pass either the body as read or the loader's already-folded one.
         """
         self.store_encoded(
             (
                 summary.id, stamp.size, stamp.mtime_ns, stamp.inode,
-                summary_to_json(summary), body.casefold(),
+                summary_to_json(summary), fold(body),
             )
             for summary, stamp, body in entries
         )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from reader.domain.article import ArticleSummary, Problem
+from reader.domain.query import fold
 
 from .cache import IndexCache, summaries_from_json, summary_to_json
 from .scan import UNREAD_STAMP, FileStamp, read_summary, scan_folder_report
@@ -47,7 +48,7 @@ T = TypeVar("T")
 D = TypeVar("D")
 
 EncodedRow = tuple[str, int, int, int, str, str]
-"""``(id, size, mtime_ns, inode, summary JSON, casefolded body)``: a parsed file as it
+"""``(id, size, mtime_ns, inode, summary JSON, folded body)``: a parsed file as it
 crosses processes (plain tuples pickle at half the cost of objects)."""
 
 
@@ -196,7 +197,7 @@ def parse_files(
     :data:`reader.index.scan.UNREAD_STAMP` when the file could not be opened - such a
     result is never trusted by the cache, so the file is tried again next time.
     ``stamps`` (the scan's) is accepted for callers that have it; reading does not need
-    it.  ``body_fold`` is the casefolded body, as :meth:`IndexCache.store` wants it.
+    it.  ``body_fold`` is the folded body, as :meth:`IndexCache.store` wants it.
     """
     del stamps  # the stamp read with the content is the one that counts
     for rows in _parse_encoded(root, ids, workers=workers, should_stop=should_stop):
@@ -227,7 +228,7 @@ def _encoded(
         stamp.mtime_ns,
         stamp.inode,
         summary_to_json(summary),
-        body.casefold(),
+        fold(body),
     )
 
 
@@ -330,9 +331,14 @@ def _run_chunks(
         if should_stop is not None and should_stop():
             return
     remaining = dict(enumerate(chunks))
+    pool_size = min(worker_count, len(chunks))
+    log.debug(
+        "parsing %d files in %d parser processes (%s)",
+        len(ids), pool_size, context.get_start_method(),
+    )
     try:
         executor = ProcessPoolExecutor(
-            max_workers=min(worker_count, len(chunks)),
+            max_workers=pool_size,
             mp_context=context,
             initializer=_lower_priority,
         )

@@ -592,7 +592,7 @@ class Library(QObject):
             # rescan sees this stamp and finds nothing new, so an own write never flickers.
             self._stamps[article_id] = outcome.stamp
             self._index.submit_store(
-                self._folder, [(outcome.summary, outcome.stamp, (outcome.body or "").casefold())]
+                self._folder, [(outcome.summary, outcome.stamp, outcome.body or "")]
             )
         if known and not later_writes:
             if outcome.message is None and outcome.summary is not None:
