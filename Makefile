@@ -12,11 +12,15 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 LATEST_VENV := .venv-latest
+DIST_VENV := .venv-dist
+DIST_STAMP := $(DIST_VENV)/.installed
+DIST_DIR ?= dist
+DIST_WORK ?= build/pyinstaller
 # uv never downloads an interpreter of its own: reader runs on the Python the user has.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-latest lock lock-check lint bench screenshot clean
+.PHONY: run test test-latest lock lock-check lint bench screenshot dist clean
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reader needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -67,5 +71,18 @@ bench: $(STAMP)
 screenshot: $(STAMP)
 	sh .ci/screenshot
 
+# The self-contained bundle: $(DIST_DIR)/reader/ with its `reader` executable (and on
+# Windows a console `reader-cli` beside the windowed `reader`), built by PyInstaller from
+# packaging/reader.spec.  Its own venv holds only reader and the `dist` extra, from the lock.
+$(DIST_STAMP): pyproject.toml uv.lock $(UV)
+	UV_PROJECT_ENVIRONMENT=$(DIST_VENV) $(UV) sync --quiet --locked --python $(PYTHON) --extra dist
+	@sh .ci/system-libs $(DIST_VENV)/bin/python
+	@touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(DIST_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath $(DIST_DIR) --workpath $(DIST_WORK) packaging/reader.spec
+	@du -sh $(DIST_DIR)/reader
+
 clean:
-	rm -rf $(VENV) $(LATEST_VENV) $(TOOLS) build dist *.egg-info
+	rm -rf $(VENV) $(LATEST_VENV) $(DIST_VENV) $(TOOLS) build dist *.egg-info

@@ -1,8 +1,17 @@
-"""``python -m reader``: the same as the ``reader`` command."""
+"""``python -m reader`` and the bundle's entry point: the same as the ``reader`` command.
 
+``freeze_support()`` comes first: in the PyInstaller bundle the parser pool's worker and
+forkserver processes are this same executable started with multiprocessing's own
+arguments, and it must run them instead of reader's command line.  Elsewhere it does
+nothing.
+"""
+
+import multiprocessing
 import sys
 
-from reader.cli import main
-
 if __name__ == "__main__":  # the loader's worker processes import this module too
+    multiprocessing.freeze_support()
+
+    from reader.cli import main
+
     sys.exit(main())

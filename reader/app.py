@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import reader
-from reader.cli import bundled_seeds
+from reader.resources import bundled_seeds, icon_path
 from reader.ui import icons
 from reader.ui.main_window import MainWindow
 from reader.ui.settings import Settings
@@ -23,23 +24,15 @@ __all__ = [
     "bundled_seeds",
     "choose_folder",
     "create_application",
-    "resources_dir",
     "run",
 ]
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "reader"
 ORGANIZATION = "newsdesk"
 DESKTOP_FILE = "reader"
-"""Matches resources/reader.desktop, so the desktop pairs the window with its launcher."""
-
-
-def package_root() -> Path:
-    """The folder holding the ``reader`` package: the repository in a source checkout."""
-    return Path(reader.__file__).resolve().parent.parent
-
-
-def resources_dir() -> Path:
-    return package_root() / "resources"
+"""Matches the installed ``reader.desktop``, so the desktop pairs the window with its launcher."""
 
 
 def choose_folder(folder: Path | None) -> Path | None:
@@ -49,7 +42,11 @@ def choose_folder(folder: Path | None) -> Path | None:
     last = Settings().last_folder()
     if last is not None:
         return last
-    seeds = bundled_seeds()
+    try:
+        seeds = bundled_seeds()
+    except OSError as exc:  # an installed reader copies them to a data folder it cannot write
+        log.warning("cannot copy the sample articles (%s): starting without a folder", exc)
+        return None
     return seeds if seeds.is_dir() else None
 
 
@@ -62,7 +59,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationVersion(reader.__version__)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
-    svg = resources_dir() / "reader.svg"
+    svg = icon_path()
     QApplication.setWindowIcon(icons.app_icon(str(svg) if svg.is_file() else None))
     return app
 

@@ -32,10 +32,11 @@ from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severi
 from reader.index.cache import IndexCache
 from reader.index.loader import LoadResult, check_files, load_folder, parse_described
 from reader.index.scan import ScanReport, scan_folder_report
+from reader.resources import bundled_seeds as bundled_seeds  # re-exported: it used to live here
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("list", "show", "publish", "unpublish", "check")
+COMMANDS = ("list", "show", "publish", "unpublish", "check", "install-desktop")
 STATES = ("all", "published", "unpublished", "error")
 SORTS = ("date", "title", "source", "quality", "heat")
 
@@ -86,15 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger().removeHandler(handler)
             handler.close()
         logging.getLogger().setLevel(previous_level)
-
-
-def bundled_seeds() -> Path:
-    """The sample folder shipped with reader (``seeds/`` beside the package in a checkout)."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package.parent / "seeds", package / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "seeds"
 
 
 # -- arguments ---------------------------------------------------------------------------
@@ -150,7 +142,10 @@ def _window_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="reader",
         parents=[_common_options()],
-        usage="reader [-v] [FOLDER]\n       reader {list,show,publish,unpublish,check} ...",
+        usage=(
+            "reader [-v] [FOLDER]\n"
+            "       reader {list,show,publish,unpublish,check,install-desktop} ..."
+        ),
         description=(
             "Browse a folder of news articles and mark them published. With a FOLDER (or "
             "none: the last folder opened, else the bundled samples) this opens the window; "
@@ -162,7 +157,8 @@ def _window_parser() -> argparse.ArgumentParser:
             "  show FOLDER ID     one article in full\n"
             "  publish FOLDER ID...    set published: true\n"
             "  unpublish FOLDER ID...  set published: false\n"
-            "  check FOLDER       every problem in the folder\n\n"
+            "  check FOLDER       every problem in the folder\n"
+            "  install-desktop [--remove]  the menu entry and 'Open With' for folders\n\n"
             "exit codes: 0 success, 1 a problem was found or a write failed, "
             "2 bad arguments or an unknown id"
         ),
@@ -224,12 +220,26 @@ def _command_parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("folder", metavar="FOLDER")
+
+    desktop = commands.add_parser(
+        "install-desktop", parents=[common], help="add reader to the desktop's menu",
+        description=(
+            "Write reader's desktop entry and icon into the user's XDG data folder, so it "
+            "shows in the application menu and file managers offer it for folders; "
+            "--remove takes them away again."
+        ),
+    )
+    desktop.add_argument(
+        "--remove", action="store_true", help="remove the entry and icon written before"
+    )
     return parser
 
 
 def _dispatch(options: argparse.Namespace) -> int:
     if options.command is None:
         return _open_window(_folder_argument(options.folder) if options.folder else None)
+    if options.command == "install-desktop":
+        return install_desktop_command(remove=options.remove)
     folder = _folder_argument(options.folder)
     if options.command == "list":
         return list_command(folder, as_json=options.json, state=options.state,
@@ -242,6 +252,7 @@ def _dispatch(options: argparse.Namespace) -> int:
 
 
 def _folder_argument(text: str) -> Path:
+    text = _local_path(text)
     try:
         folder = Path(text).expanduser()
     except RuntimeError:  # "~someone" for a user this system does not know
@@ -266,6 +277,33 @@ def _open_window(folder: Path | None) -> int:
         )
         return EXIT_PROBLEM
     return app.run(folder)
+
+
+def _local_path(text: str) -> str:
+    """A ``file://`` URI (what some file managers pass to "Open With") as a local path."""
+    if not text.startswith("file:/"):
+        return text
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(text)
+    if parts.netloc not in ("", "localhost"):
+        raise UsageError(f"{printable(text)} is on another machine; open a local folder")
+    return unquote(parts.path)
+
+
+def install_desktop_command(*, remove: bool = False) -> int:
+    """``reader install-desktop [--remove]``: says each thing it did, one line each."""
+    from reader import desktop_install
+
+    def report(line: str) -> None:
+        print(printable(line))
+
+    try:
+        (desktop_install.remove if remove else desktop_install.install)(report)
+    except desktop_install.DesktopInstallError as exc:
+        _error(str(exc))
+        return EXIT_PROBLEM
+    return EXIT_OK
 
 
 # -- list --------------------------------------------------------------------------------

@@ -12,10 +12,14 @@ from pathlib import Path
 APP_DIR_NAME = "reader"
 
 
-def _base(variable: str, fallback: str) -> Path:
+def _home(variable: str, fallback: str) -> Path:
+    """An XDG base folder itself; a relative value is invalid per the spec and ignored."""
     value = os.environ.get(variable, "")
-    base = Path(value) if value and os.path.isabs(value) else Path.home() / fallback
-    return base / APP_DIR_NAME
+    return Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+
+
+def _base(variable: str, fallback: str) -> Path:
+    return _home(variable, fallback) / APP_DIR_NAME
 
 
 def cache_dir() -> Path:
@@ -31,3 +35,13 @@ def config_dir() -> Path:
 def state_dir() -> Path:
     """Things worth keeping but not configuration: the log file."""
     return _base("XDG_STATE_HOME", ".local/state")
+
+
+def data_home() -> Path:
+    """``$XDG_DATA_HOME`` itself: desktop entries and icons go under it for every program."""
+    return _home("XDG_DATA_HOME", ".local/share")
+
+
+def data_dir() -> Path:
+    """Files reader made for the editor to keep and change: the samples' writable copy."""
+    return data_home() / APP_DIR_NAME
