@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,28 @@ def scan_folder_report(root: Path) -> ScanReport:
                 # the watcher's next scan sees it if it comes back.
                 continue
     return report
+
+
+def stamp_files(root: Path, article_ids: Iterable[str]) -> dict[str, FileStamp]:
+    """Stamps of just the named articles that exist now, by the rules of the full walk.
+
+    What a watched folder needs after an event: stat the few files it named rather than
+    walk 100,000.  An id that is no article name, lies in a hidden folder or is not a
+    regular file (any more) is left out, exactly as :func:`scan_folder_report` would.
+    """
+    stamps: dict[str, FileStamp] = {}
+    base = os.fspath(root)
+    for article_id in article_ids:
+        parts = article_id.split("/")
+        if not is_article_name(parts[-1]) or any(part.startswith(".") for part in parts):
+            continue
+        try:
+            info = os.stat(os.path.join(base, *parts))
+        except OSError:
+            continue  # gone (or unreachable): the caller counts it as removed
+        if stat.S_ISREG(info.st_mode):
+            stamps[article_id] = FileStamp.of(info)
+    return stamps
 
 
 # -- reading one file --------------------------------------------------------------------

@@ -1,100 +1,119 @@
-"""Who watches the folder: file-system notifications turned into "rescan now" requests.
+"""Who watches the folder: native file-system events turned into change sets.
 
-:class:`FolderWatcher` never decides *what* changed.  Notifications coalesce, get lost
-under load and say little (Qt's directory watch reports no in-place edits of the files
-inside), so every notification only schedules a rescan, and the library compares a cheap
-directory scan with the stamps it knows.  The watcher's jobs are to make that rescan
-happen soon after a change settles (debounced, so a burst of thousands of events is one
-rescan), to happen periodically anyway (so a lost event is caught), and to keep the set of
-watched paths in step with the folder: new subfolders are added, removed ones dropped, and
-a file replaced by a rename-over save is watched again.
+:class:`FolderWatcher` watches one folder with ``watchfiles`` (the Rust ``notify`` crate:
+inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows).  Those watch
+*directories*, so one watch per folder sees creations, deletions, renames and in-place
+edits of every file inside; Qt's ``QFileSystemWatcher`` needed a watch per file to see an
+in-place edit, and adding ``n`` of them cost O(n²), so a folder of 100,000 articles could
+only have its newest 10,000 files watched and an edit to an older one waited for a rescan
+stretched to tens of seconds.
 
-Qt's watcher keeps its paths in a list it searches on every add and removal, so adding
-``n`` paths costs O(n²).  Paths are therefore added and removed in small chunks from the
-event loop, and at most
-:data:`FILE_WATCH_LIMIT` files (the library passes the newest) get a watch of their own;
-the others are covered by their folder's watch (creations, deletions, renames) and by the
-periodic rescan (in-place edits).
+Events are gathered on the watcher's own thread: ``watchfiles`` batches them in Rust
+(a batch closes after :data:`STEP_MS` of quiet, or :data:`MAX_DELAY_MS` into a burst)
+without holding the GIL, and the thread folds the batch into one :class:`ChangeSet` that
+the GUI thread picks up in one queued call.  A change set names the article ids that may
+have changed; the library stats and parses just those.  When an event cannot be mapped to
+articles (a folder appeared, vanished or was renamed; the folder itself went) the change
+set says ``rescan`` and the library walks the whole folder instead.
+
+Events can still be missed (a network share, an overflowing kernel queue), so a periodic
+reconcile asks for a full stat-only rescan as a safety net: every :data:`RECONCILE_MS`, or
+longer for a folder whose scan is slow (the library stretches it).  If the system refuses
+the watch (inotify's limits), the watcher says so once and the reconcile becomes the way
+changes are found, every :data:`LIMITED_RECONCILE_MS`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
-from collections import deque
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from reader.index.scan import is_article_name
 
 log = logging.getLogger(__name__)
 
-SETTLE_MS = 120
-"""Quiet time after the last notification before rescanning: one save is one rescan."""
+STEP_MS = 50
+"""Quiet time after the last event before a batch is handed on: one save is one batch."""
 
-MAX_DELAY_MS = 400
-"""Longest a rescan waits during a continuous stream of notifications (a burst)."""
+MAX_DELAY_MS = 300
+"""Longest a batch is held during a continuous stream of events (a burst)."""
+
+STOP_POLL_MS = 200
+"""How often the watch thread looks at its stop flag while nothing happens."""
+
+JOIN_TIMEOUT_S = 2.0
+"""Longest :meth:`FolderWatcher.stop` waits for the watch thread when asked to."""
 
 RECONCILE_MS = 5000
-"""Periodic rescan while notifications work: catches anything they missed."""
+"""Periodic full rescan while events work: catches anything they missed."""
 
 LIMITED_RECONCILE_MS = 2000
-"""Periodic rescan once the system refused a watch: it is now the main way to see changes."""
+"""Periodic full rescan once the system refused the watch: it is then the way to see changes."""
 
-FILE_WATCH_LIMIT = 10_000
-"""Files that get a watch of their own; beyond it in-place edits wait for the periodic rescan."""
 
-WATCH_CHUNK = 250
-"""Paths added per event-loop turn, so a big folder never stalls the GUI thread."""
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """What one or more batches of events say about the folder.
+
+    ``ids`` are article ids (paths relative to the folder, ``/``-separated) whose files
+    were created, written, replaced or deleted; ``rescan`` is True when something happened
+    that ids cannot describe, and the whole folder must be walked again.
+    """
+
+    ids: frozenset[str]
+    rescan: bool = False
 
 
 class FolderWatcher(QObject):
-    """Asks for a rescan of one folder whenever something under it may have changed."""
+    """Reports changes under one folder as change sets, and asks for periodic rescans."""
+
+    changed = Signal(object)
+    """A :class:`ChangeSet`, on the GUI thread; batches that arrive together are merged."""
 
     rescanNeeded = Signal()
-    """Something changed (debounced), or the periodic reconcile is due."""
+    """The periodic reconcile is due (or the watch ended and only a rescan can tell)."""
 
     watchLimitReached = Signal()
-    """The system refused a watch that should have worked; emitted once per :meth:`start`."""
+    """The system refused the watch; emitted once per :meth:`start`."""
+
+    _wake = Signal()
 
     def __init__(
         self,
         parent: QObject | None = None,
         *,
-        settle_ms: int = SETTLE_MS,
-        max_delay_ms: int = MAX_DELAY_MS,
         reconcile_ms: int = RECONCILE_MS,
         limited_reconcile_ms: int = LIMITED_RECONCILE_MS,
     ) -> None:
         super().__init__(parent)
-        self._settle_ms = settle_ms
-        self._max_delay_ms = max_delay_ms
         self._reconcile_ms = reconcile_ms
         self._limited_reconcile_ms = limited_reconcile_ms
         self._root: str | None = None
-        self._parent: str | None = None
-        self._qt_watcher: QFileSystemWatcher | None = None
         self._limited = False
-        self._first_event_at: float | None = None
-        self._pending_adds: deque[str] = deque()
-        self._pending_set: set[str] = set()
-        self._pending_removes: deque[str] = deque()
+        self._thread: threading.Thread | None = None
+        self._stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._pending_ids: set[str] = set()
+        self._pending_rescan = False
+        self._limited_pending = False
+        self._watching = threading.Event()
+        self._threads = _WatchThreads()
 
-        self._settle_timer = QTimer(self)
-        self._settle_timer.setSingleShot(True)
-        self._settle_timer.timeout.connect(self._on_settle_timer_timeout)
+        self._wake.connect(self._on_wake, Qt.ConnectionType.QueuedConnection)
         self._reconcile_timer = QTimer(self)
         self._reconcile_timer.timeout.connect(self._on_reconcile_timer_timeout)
-        self._add_timer = QTimer(self)
-        self._add_timer.setInterval(0)
-        self._add_timer.timeout.connect(self._on_add_timer_timeout)
 
     # -- public API ------------------------------------------------------------------------
 
     @property
     def limited(self) -> bool:
-        """True once the system refused a watch: changes are then found by periodic rescans."""
+        """True once the system refused the watch: changes are then found by rescans."""
         return self._limited
 
     @property
@@ -102,78 +121,55 @@ class FolderWatcher(QObject):
         return self._root
 
     def start(self, root: Path) -> None:
-        """Watch ``root`` (subfolders and files follow through :meth:`sync`)."""
+        """Watch ``root`` and everything under it (new subfolders included)."""
         self.stop()
         self._root = os.path.abspath(root)
-        parent = os.path.dirname(self._root)
-        # Renaming the folder itself is reported to its parent's watch, not its own.
-        self._parent = parent if parent != self._root else None
-        self._qt_watcher = QFileSystemWatcher()
-        self._qt_watcher.directoryChanged.connect(self._on_directory_changed)
-        self._qt_watcher.fileChanged.connect(self._on_path_changed)
-        self._add_now([self._root])
-        if self._parent is not None:
-            # Best effort: without it, a renamed folder is noticed by the periodic rescan.
-            self._add_paths([self._parent])
+        self._stop_event = threading.Event()
+        self._watching = threading.Event()
+        thread = threading.Thread(
+            target=self._watch,
+            args=(self._root, self._stop_event, self._watching),
+            name="reader-watch",
+            daemon=True,
+        )
+        self._thread = thread
+        self._threads.add(self._stop_event, thread)
+        thread.start()
         self._restart_reconcile_timer()
 
-    def stop(self) -> None:
-        """Stop watching and forget every path; no signal is emitted after this."""
-        self._settle_timer.stop()
-        self._reconcile_timer.stop()
-        self._add_timer.stop()
-        self._pending_adds.clear()
-        self._pending_set.clear()
-        self._pending_removes.clear()
-        self._first_event_at = None
-        self._limited = False
-        if self._qt_watcher is not None:
-            self._qt_watcher.directoryChanged.disconnect(self._on_directory_changed)
-            self._qt_watcher.fileChanged.disconnect(self._on_path_changed)
-            # Unparented: dropping the last reference deletes it and closes its inotify handle.
-            self._qt_watcher = None
-        self._root = None
-        self._parent = None
+    def stop(self, *, wait: bool = False) -> None:
+        """Stop watching; no signal is emitted after this.
 
-    def sync(self, directories: Iterable[str], files: Iterable[str]) -> None:
-        """Make the watched paths match a fresh scan (absolute path strings).
-
-        Called after every rescan, which is also what re-arms a watch lost to a
-        rename-over save: Qt drops the watch of a replaced file, the scan still lists it.
+        The watch thread notices within a few milliseconds and ends on its own; switching
+        folders does not wait for it (whatever it posts later is dropped, because its stop
+        flag is set), closing does (``wait``), so no thread outlives the library.
         """
-        watcher = self._qt_watcher
-        if watcher is None or self._root is None:
-            return
-        wanted_dirs = set(directories)
-        wanted_dirs.add(self._root)
-        wanted_files = set(files)
-        watched_dirs = set(watcher.directories())
-        watched_dirs.discard(self._parent)
-        watched_files = set(watcher.files())
+        self._reconcile_timer.stop()
+        self._stop_event.set()
+        thread, self._thread = self._thread, None
+        if wait and thread is not None:
+            thread.join(JOIN_TIMEOUT_S)
+        with self._lock:
+            self._pending_ids.clear()
+            self._pending_rescan = False
+        self._limited = False
+        self._root = None
 
-        # Stale watches: folders that went away, files moved elsewhere or no longer among
-        # the newest.  Removed in chunks too (Qt's removal is linear per path as well).
-        stale = (watched_dirs - wanted_dirs) | (watched_files - wanted_files)
-        self._pending_removes = deque(stale)
-        if self._pending_set:
-            still_wanted = wanted_dirs | wanted_files
-            dropped = self._pending_set - still_wanted
-            if dropped:
-                self._pending_set -= dropped
-                self._pending_adds = deque(p for p in self._pending_adds if p not in dropped)
-        if self._limited:
-            # The system said no; the periodic rescan covers what is not watched.
-            if self._pending_removes and not self._add_timer.isActive():
-                self._add_timer.start()
-            return
-        # Folders first: a new subfolder's creations must be seen before its files' edits.
-        new = sorted(wanted_dirs - watched_dirs - self._pending_set)
-        new += [p for p in wanted_files - watched_files - self._pending_set]
-        for path in new:
-            self._pending_adds.append(path)
-            self._pending_set.add(path)
-        if (self._pending_adds or self._pending_removes) and not self._add_timer.isActive():
-            self._add_timer.start()
+    def thread_stopper(self) -> Callable[[], None]:
+        """A plain callable that stops and joins every watch thread this watcher started.
+
+        For the library's release path, which runs while this QObject is being destroyed
+        and must not call into it.
+        """
+        return self._threads.stop_all
+
+    def wait_watching(self, timeout_s: float) -> bool:
+        """Block until the native watch is in place (for tests and the benchmark)."""
+        return self._watching.wait(timeout_s)
+
+    def is_watching(self) -> bool:
+        """True once the native watch is in place (it takes a moment after :meth:`start`)."""
+        return self._watching.is_set() and not self._stop_event.is_set()
 
     def set_reconcile_interval(self, interval_ms: int) -> None:
         """Change the periodic rescan's interval (the library stretches it for huge folders)."""
@@ -181,41 +177,115 @@ class FolderWatcher(QObject):
         if self._reconcile_timer.isActive():
             self._restart_reconcile_timer()
 
-    def watched_paths(self) -> tuple[list[str], list[str]]:
-        """(directories, files) currently watched; for tests and diagnostics."""
-        if self._qt_watcher is None:
-            return [], []
-        return list(self._qt_watcher.directories()), list(self._qt_watcher.files())
-
     def is_settled(self) -> bool:
-        """True when no debounced rescan and no watch additions are pending."""
-        return not (self._settle_timer.isActive() or self._pending_adds or self._pending_removes)
+        """True when no change set is waiting to be handed on."""
+        with self._lock:
+            return not (self._pending_ids or self._pending_rescan)
 
-    # -- internals -------------------------------------------------------------------------
+    # -- the watch thread ------------------------------------------------------------------
 
-    def _add_paths(self, paths: list[str]) -> list[str]:
-        """Ask Qt to watch ``paths``; returns those it could not watch."""
-        assert self._qt_watcher is not None
-        return list(self._qt_watcher.addPaths(paths))
+    def _open_watch(self, root: str, stop_event: threading.Event):  # type: ignore[no-untyped-def]
+        """The stream of event batches for ``root`` (a seam for tests that refuse it).
 
-    def _add_now(self, paths: list[str]) -> None:
-        if not paths or self._qt_watcher is None:
+        Imported here, on the watch thread: the window's start-up does not wait for it.
+        """
+        import watchfiles
+
+        return watchfiles.watch(
+            root,
+            watch_filter=None,
+            debounce=MAX_DELAY_MS,
+            step=STEP_MS,
+            stop_event=stop_event,
+            rust_timeout=STOP_POLL_MS,
+            yield_on_timeout=True,
+            ignore_permission_denied=True,
+            raise_interrupt=False,
+        )
+
+    def _watch(self, root: str, stop_event: threading.Event, watching: threading.Event) -> None:
+        try:
+            for batch in self._open_watch(root, stop_event):
+                # The first (empty) batch comes once the watch is in place.
+                watching.set()
+                if stop_event.is_set():
+                    return
+                if batch:
+                    self._take(root, stop_event, batch)
+        except OSError as exc:
+            if stop_event.is_set():
+                return
+            if os.path.isdir(root):
+                log.warning(
+                    "cannot watch %s (%s): falling back to rescans every %d s",
+                    root,
+                    exc,
+                    LIMITED_RECONCILE_MS // 1000,
+                )
+                self._post(stop_event, set(), rescan=True, limited=True)
+            else:
+                self._post(stop_event, set(), rescan=True)
             return
-        failed = self._add_paths(paths)
-        # A path that vanished since the scan fails harmlessly; one that still exists
-        # failed because the system refused (inotify's watch limit, most likely).
-        refused = [p for p in failed if os.path.exists(p)]
-        if refused and not self._limited:
-            log.warning(
-                "cannot watch %d path(s) under %s (system limit?): falling back to rescans",
-                len(refused),
-                self._root,
-            )
+        except Exception as exc:  # watchfiles' own errors (a full kernel queue, a limit)
+            log.warning("watching %s failed (%s): falling back to rescans", root, exc)
+            self._post(stop_event, set(), rescan=True, limited=True)
+            return
+        if not stop_event.is_set():
+            # The stream ended without being asked to: the folder went, most likely.
+            self._post(stop_event, set(), rescan=True)
+
+    def _take(self, root: str, stop_event: threading.Event, batch: set[tuple]) -> None:
+        """Turn one batch of (change, absolute path) into article ids, or a full rescan."""
+        ids: set[str] = set()
+        rescan = False
+        prefix = root + os.sep
+        for _change, path in batch:
+            if not path.startswith(prefix):
+                rescan = True  # the folder itself was deleted or renamed
+                continue
+            relative = path[len(prefix) :]
+            parts = relative.split(os.sep)
+            if any(part.startswith(".") for part in parts):
+                continue  # hidden: publish temp files, editors' swap files, .git
+            if is_article_name(parts[-1]):
+                ids.add("/".join(parts))
+            elif os.path.isdir(path) or not os.path.lexists(path):
+                # A folder appeared, went or was renamed (its articles move with it); or a
+                # non-article file was deleted, which cannot be told apart from a folder.
+                rescan = True
+        if ids or rescan:
+            self._post(stop_event, ids, rescan=rescan)
+
+    def _post(
+        self, stop_event: threading.Event, ids: set[str], *, rescan: bool, limited: bool = False
+    ) -> None:
+        with self._lock:
+            if stop_event.is_set():
+                return
+            wake = not (self._pending_ids or self._pending_rescan)
+            self._pending_ids |= ids
+            self._pending_rescan = self._pending_rescan or rescan
+            if limited:
+                self._limited_pending = True
+        if wake:
+            self._wake.emit()
+
+    # -- the GUI thread --------------------------------------------------------------------
+
+    @Slot()
+    def _on_wake(self) -> None:
+        with self._lock:
+            if self._stop_event.is_set():
+                return
+            ids, self._pending_ids = self._pending_ids, set()
+            rescan, self._pending_rescan = self._pending_rescan, False
+            limited, self._limited_pending = self._limited_pending, False
+        if limited and not self._limited:
             self._limited = True
-            self._pending_adds.clear()
-            self._pending_set.clear()
             self._restart_reconcile_timer()
             self.watchLimitReached.emit()
+        if ids or rescan:
+            self.changed.emit(ChangeSet(frozenset(ids), rescan))
 
     def _restart_reconcile_timer(self) -> None:
         interval = self._reconcile_ms
@@ -223,44 +293,25 @@ class FolderWatcher(QObject):
             interval = min(interval, self._limited_reconcile_ms)
         self._reconcile_timer.start(interval)
 
-    @Slot(str)
-    def _on_directory_changed(self, path: str) -> None:
-        if path == self._parent and self._root is not None and os.path.isdir(self._root):
-            return  # a sibling of the folder changed, not the folder
-        self._on_path_changed(path)
-
-    @Slot(str)
-    def _on_path_changed(self, _path: str) -> None:
-        now = time.monotonic()
-        if self._first_event_at is None or not self._settle_timer.isActive():
-            self._first_event_at = now
-        waited_ms = (now - self._first_event_at) * 1000
-        remaining_ms = max(0, int(self._max_delay_ms - waited_ms))
-        self._settle_timer.start(min(self._settle_ms, remaining_ms))
-
-    @Slot()
-    def _on_settle_timer_timeout(self) -> None:
-        self._first_event_at = None
-        self.rescanNeeded.emit()
-
     @Slot()
     def _on_reconcile_timer_timeout(self) -> None:
-        if not self._settle_timer.isActive():
-            self.rescanNeeded.emit()
+        self.rescanNeeded.emit()
 
-    @Slot()
-    def _on_add_timer_timeout(self) -> None:
-        if self._pending_removes:
-            count = min(WATCH_CHUNK, len(self._pending_removes))
-            stale = [self._pending_removes.popleft() for _ in range(count)]
-            if self._qt_watcher is not None:
-                self._qt_watcher.removePaths(stale)
-            return
-        chunk: list[str] = []
-        while self._pending_adds and len(chunk) < WATCH_CHUNK:
-            path = self._pending_adds.popleft()
-            self._pending_set.discard(path)
-            chunk.append(path)
-        self._add_now(chunk)
-        if not self._pending_adds and not self._pending_removes:
-            self._add_timer.stop()
+
+class _WatchThreads:
+    """The watch threads started so far, each with its stop flag (plain Python, no Qt)."""
+
+    def __init__(self) -> None:
+        self._started: list[tuple[threading.Event, threading.Thread]] = []
+
+    def add(self, stop_event: threading.Event, thread: threading.Thread) -> None:
+        self._started = [(e, t) for e, t in self._started if t.is_alive() or not t.ident]
+        self._started.append((stop_event, thread))
+
+    def stop_all(self) -> None:
+        for stop_event, _thread in self._started:
+            stop_event.set()
+        for _stop_event, thread in self._started:
+            if thread.ident is not None:
+                thread.join(JOIN_TIMEOUT_S)
+        self._started.clear()

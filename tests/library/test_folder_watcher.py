@@ -1,13 +1,14 @@
-"""FolderWatcher: notifications become few, timely rescan requests; watched paths follow."""
+"""FolderWatcher: native events become few change sets naming articles; rescans as a net."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from reader.library.watcher import WATCH_CHUNK, FolderWatcher
+from reader.library.watcher import ChangeSet, FolderWatcher
 
 
 @pytest.fixture
@@ -17,126 +18,151 @@ def watcher(qtbot):
     folder_watcher.stop()
 
 
-def test_a_burst_of_changes_is_one_rescan_request(qtbot, watcher, tmp_path: Path):
-    watcher.start(tmp_path)
-    requests: list[int] = []
-    watcher.rescanNeeded.connect(lambda: requests.append(1))
-
-    for index in range(200):
-        (tmp_path / f"{index}.md").write_text("x")
-
-    qtbot.waitUntil(lambda: bool(requests), timeout=2000)
-    qtbot.wait(250)  # longer than the settle time: a second request would have come by now
-    assert len(requests) == 1
+def start_watching(watcher: FolderWatcher, folder: Path) -> list[ChangeSet]:
+    changes: list[ChangeSet] = []
+    watcher.changed.connect(changes.append)
+    watcher.start(folder)
+    assert watcher.wait_watching(5.0)
+    return changes
 
 
-def test_a_continuous_stream_still_gets_rescans(qtbot, watcher, tmp_path: Path):
-    watcher.start(tmp_path)
-    requests: list[int] = []
-    watcher.rescanNeeded.connect(lambda: requests.append(1))
-    written = iter(range(10_000))
-
-    def write_one() -> None:
-        (tmp_path / f"{next(written)}.md").write_text("x")
-
-    from PySide6.QtCore import QTimer
-
-    writer = QTimer()
-    writer.timeout.connect(write_one)
-    writer.start(20)  # a change every 20 ms never leaves the 120 ms settle time quiet
-    try:
-        qtbot.waitUntil(lambda: len(requests) >= 2, timeout=3000)
-    finally:
-        writer.stop()
+def named(changes: list[ChangeSet]) -> set[str]:
+    return {article_id for change in changes for article_id in change.ids}
 
 
-def test_sync_watches_new_subfolders_and_files_and_drops_removed_ones(
+def test_a_burst_of_writes_arrives_as_few_change_sets_naming_every_file(
     qtbot, watcher, tmp_path: Path
 ):
-    watcher.start(tmp_path)
-    sub = tmp_path / "sub"
-    sub.mkdir()
-    files = [str(sub / f"{index}.md") for index in range(WATCH_CHUNK * 2 + 5)]
-    for path in files:
-        Path(path).write_text("x")
+    changes = start_watching(watcher, tmp_path)
 
-    watcher.sync([str(sub)], files)
-    qtbot.waitUntil(watcher.is_settled, timeout=5000)
-    directories, watched = watcher.watched_paths()
-    assert set(directories) == {str(tmp_path), str(sub), str(tmp_path.parent)}
-    assert set(watched) == set(files)
+    expected = {f"{index}.md" for index in range(200)}
+    for name in sorted(expected):
+        (tmp_path / name).write_text("x")
 
-    watcher.sync([], files[:3])
-    qtbot.waitUntil(watcher.is_settled, timeout=5000)
-    directories, watched = watcher.watched_paths()
-    assert set(directories) == {str(tmp_path), str(tmp_path.parent)}
-    assert set(watched) == set(files[:3])
+    qtbot.waitUntil(lambda: named(changes) >= expected, timeout=5000)
+    # Batched on the watch thread: far fewer hand-overs to the GUI thread than files.
+    assert len(changes) < 20
+    assert not any(change.rescan for change in changes)
 
 
-def test_an_edit_to_a_watched_file_requests_a_rescan(qtbot, watcher, tmp_path: Path):
-    article = tmp_path / "a.md"
-    article.write_text("one")
-    watcher.start(tmp_path)
-    watcher.sync([], [str(article)])
-    qtbot.waitUntil(watcher.is_settled, timeout=2000)
+def test_an_in_place_edit_of_any_file_is_named(qtbot, watcher, tmp_path: Path):
+    for index in range(50):
+        (tmp_path / f"{index:02}.md").write_text("x")
+    changes = start_watching(watcher, tmp_path)
 
-    with qtbot.waitSignal(watcher.rescanNeeded, timeout=2000), open(article, "a") as handle:
-        handle.write(" two")
+    with open(tmp_path / "00.md", "a") as handle:  # the oldest: no watch of its own needed
+        handle.write(" more")
+
+    qtbot.waitUntil(lambda: "00.md" in named(changes), timeout=5000)
 
 
-def test_a_refused_watch_switches_to_periodic_rescans(qtbot, tmp_path: Path, monkeypatch):
-    def refuse(self, paths):
-        return list(paths)
+def test_a_rename_over_save_names_the_target_and_hides_the_temp_file(
+    qtbot, watcher, tmp_path: Path
+):
+    (tmp_path / "story.md").write_text("one")
+    changes = start_watching(watcher, tmp_path)
 
-    monkeypatch.setattr(FolderWatcher, "_add_paths", refuse)
-    watcher = FolderWatcher(reconcile_ms=60_000, limited_reconcile_ms=100)
+    temp = tmp_path / ".story.md.swp"
+    temp.write_text("two")
+    os.replace(temp, tmp_path / "story.md")
+
+    qtbot.waitUntil(lambda: "story.md" in named(changes), timeout=5000)
+    assert named(changes) == {"story.md"}
+
+
+def test_a_file_created_then_rewritten_at_once_is_named_after_the_rewrite(
+    qtbot, watcher, tmp_path: Path
+):
+    changes = start_watching(watcher, tmp_path)
+    (tmp_path / "new.md").write_text("first")
+    qtbot.waitUntil(lambda: "new.md" in named(changes), timeout=5000)
+    changes.clear()
+
+    (tmp_path / "new.md").write_text("second")
+
+    qtbot.waitUntil(lambda: "new.md" in named(changes), timeout=5000)
+
+
+def test_files_in_a_new_subfolder_are_named_with_their_path(qtbot, watcher, tmp_path: Path):
+    changes = start_watching(watcher, tmp_path)
+
+    (tmp_path / "2024").mkdir()
+    qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
+    qtbot.wait(100)  # let the new folder's own watch be added before writing into it
+    (tmp_path / "2024" / "one.md").write_text("x")
+
+    qtbot.waitUntil(lambda: "2024/one.md" in named(changes), timeout=5000)
+
+
+def test_a_removed_subfolder_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "a.md").write_text("x")
+    changes = start_watching(watcher, tmp_path)
+
+    shutil.rmtree(tmp_path / "old")
+
+    qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
+
+
+def test_other_files_are_ignored(qtbot, watcher, tmp_path: Path):
+    changes = start_watching(watcher, tmp_path)
+
+    (tmp_path / "cover.jpg").write_text("x")
+    (tmp_path / "story.md~").write_text("x")
+    (tmp_path / ".hidden.md").write_text("x")
+    (tmp_path / "real.md").write_text("x")
+
+    qtbot.waitUntil(lambda: "real.md" in named(changes), timeout=5000)
+    qtbot.wait(150)
+    assert named(changes) == {"real.md"}
+    assert not any(change.rescan for change in changes)
+
+
+def test_renaming_the_folder_itself_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    changes = start_watching(watcher, folder)
+
+    os.rename(folder, tmp_path / "renamed")
+
+    qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
+
+
+def test_the_periodic_reconcile_asks_for_rescans(qtbot, tmp_path: Path):
+    watcher = FolderWatcher(reconcile_ms=100)
     try:
-        with qtbot.waitSignal(watcher.watchLimitReached, timeout=1000):
-            watcher.start(tmp_path)
-        assert watcher.limited
-        with qtbot.waitSignal(watcher.rescanNeeded, timeout=1000):
-            pass  # no notification ever comes; the periodic rescan does
+        watcher.start(tmp_path)
+        with qtbot.waitSignal(watcher.rescanNeeded, timeout=2000):
+            pass
     finally:
         watcher.stop()
 
 
-def test_a_path_that_vanished_is_not_mistaken_for_the_limit(qtbot, watcher, tmp_path: Path):
-    watcher.start(tmp_path)
-    gone = tmp_path / "gone.md"
-    limit: list[int] = []
-    watcher.watchLimitReached.connect(lambda: limit.append(1))
+def test_a_refused_watch_switches_to_periodic_rescans(qtbot, tmp_path: Path, monkeypatch):
+    def refuse(self, root, stop_event):
+        raise OSError(28, "inotify watch limit reached")
 
-    watcher.sync([], [str(gone)])
-    qtbot.waitUntil(watcher.is_settled, timeout=2000)
-
-    assert not watcher.limited
-    assert limit == []
-
-
-def test_renaming_the_folder_itself_requests_a_rescan(qtbot, watcher, tmp_path: Path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (tmp_path / "sibling").mkdir()
-    watcher.start(folder)
-    requests: list[int] = []
-    watcher.rescanNeeded.connect(lambda: requests.append(1))
-
-    (tmp_path / "sibling" / "noise.md").write_text("x")
-    (tmp_path / "other.md").write_text("x")  # the parent changes, the folder does not
-    qtbot.wait(250)
-    assert requests == []
-
-    with qtbot.waitSignal(watcher.rescanNeeded, timeout=2000):
-        os.rename(folder, tmp_path / "renamed")
+    monkeypatch.setattr(FolderWatcher, "_open_watch", refuse)
+    watcher = FolderWatcher(reconcile_ms=60_000, limited_reconcile_ms=100)
+    try:
+        with qtbot.waitSignal(watcher.watchLimitReached, timeout=2000):
+            watcher.start(tmp_path)
+        assert watcher.limited
+        with qtbot.waitSignal(watcher.rescanNeeded, timeout=2000):
+            pass  # no event ever comes; the periodic rescan does
+    finally:
+        watcher.stop()
 
 
 def test_stop_silences_the_watcher(qtbot, watcher, tmp_path: Path):
-    watcher.start(tmp_path)
+    changes = start_watching(watcher, tmp_path)
     watcher.stop()
     requests: list[int] = []
     watcher.rescanNeeded.connect(lambda: requests.append(1))
 
     os.mkdir(tmp_path / "new")
-    qtbot.wait(200)
+    (tmp_path / "new.md").write_text("x")
+    qtbot.wait(400)
     assert requests == []
-    assert watcher.watched_paths() == ([], [])
+    assert changes == []
+    assert not watcher.is_watching()
