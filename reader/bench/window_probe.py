@@ -28,7 +28,11 @@ What is measured, all with the event loop running (waits are nested ``QEventLoop
 * ``publish_written_s``: triggering ``actionTogglePublished`` on the current row until the
   file on disk says ``published: true``.
 
-``--load-only`` stops after loading: the benchmark's warm-cache window run.
+``--load-only`` stops after loading.  ``--spread-edits`` (the benchmark's warm-cache window run)
+follows loading with five edits spread across the folder (``spread_visible_s``, each one's
+time from the write to its new title in the list; in-place writes and rename-over saves
+alternately) and one search keystroke, with the worst event-loop gap of each
+(``gap_spread_s``, ``gap_search_s``).
 
 Files the probe changes get their original bytes back before it exits (the parent restores
 them too, in case the probe dies).  Each step records an error and moves on rather than
@@ -48,6 +52,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +64,10 @@ RSS_SAMPLE_MS = 100
 STALL_S = 0.05
 """An event-loop gap longer than this is a stall worth sampling (half the issue's 100 ms)."""
 STALL_SAMPLE_S = 0.01
+SPREAD_FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
+"""Where in the sorted file names the spread edits land."""
+SPREAD_PAUSE_S = 0.5
+"""Between two spread edits: each is measured on its own, not as part of a burst."""
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -94,6 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         "--load-only",
         action="store_true",
         help="measure opening the folder only (the warm-cache run), no interactions",
+    )
+    parser.add_argument(
+        "--spread-edits",
+        action="store_true",
+        help="after loading, edit files spread across the folder and type one keystroke "
+        "(the warm-cache run of issue 11), instead of the full set of interactions",
     )
     parser.add_argument(
         "--profile",
@@ -139,7 +154,15 @@ class Probe:
         try:
             self._step("load", self._open_and_load)
             self._stop_profiler()
-            if not self.args.load_only:
+            if self.args.spread_edits:
+                for name, action in (
+                    ("spread", self._spread_edits),
+                    ("search", self._search_keystroke),
+                ):
+                    self.ticks.reset()
+                    self._step(name, action)
+                    self.results[f"gap_{name}_s"] = self.ticks.worst()
+            elif not self.args.load_only:
                 worst = 0.0
                 for name, action in (
                     ("change", self._external_change),
@@ -329,6 +352,62 @@ class Probe:
         if not self.wait_until(lambda: new_title in self.row_texts(self.args.edit_id), 10):
             raise TimeoutError("the changed title did not appear in the list within 10 s")
         self.results["change_visible_s"] = time.perf_counter() - started
+
+    def _spread_edits(self) -> None:
+        """Edit files spread across the folder; each until its new title is in the list.
+
+        The files sit at :data:`SPREAD_FRACTIONS` of the sorted names (the oldest and newest
+        parts of a dated folder alike); every other one is written in place, the rest are
+        saved the way editors do, to a temp file renamed over the original.
+        """
+        names = sorted(
+            os.path.relpath(os.path.join(directory, name), self.folder).replace(os.sep, "/")
+            for directory, _dirs, files in os.walk(self.folder)
+            for name in files
+            if not name.startswith(".")
+        )
+        latencies: list[float] = []
+        for number, fraction in enumerate(SPREAD_FRACTIONS):
+            article_id, changed, title = self._titled_near(
+                names, int(fraction * len(names)), number
+            )
+            path = self.folder / article_id
+            started = time.perf_counter()
+            if number % 2 == 0:
+                with open(path, "wb") as handle:
+                    handle.write(changed)
+            else:
+                temp = path.with_name(f".{path.name}.bench-save")
+                temp.write_bytes(changed)
+                os.replace(temp, path)
+            shown = partial(self._shows_title, article_id, title)
+            if not self.wait_until(shown, 10):
+                raise TimeoutError(f"the new title of {article_id} did not appear within 10 s")
+            latencies.append(time.perf_counter() - started)
+            self.run_for(SPREAD_PAUSE_S)
+        latencies.sort()
+        self.results["spread_visible_s"] = latencies
+        self.results["spread_median_s"] = latencies[len(latencies) // 2]
+        self.results["spread_worst_s"] = latencies[-1]
+
+    def _shows_title(self, article_id: str, title: str) -> bool:
+        return title in self.row_texts(article_id)
+
+    def _titled_near(
+        self, names: list[str], start: int, number: int
+    ) -> tuple[str, bytes, str]:
+        """The first article from ``start`` on with a title line, and its edited bytes."""
+        title = f"Spread edit {number} {os.getpid()}"
+        for article_id in names[start:] + names[:start]:
+            path = self.folder / article_id
+            original = self._remember(path)
+            changed, replaced = re.subn(
+                rb"(?m)^title: .*$", f'title: "{title}"'.encode(), original, count=1
+            )
+            if replaced and self.source_row(article_id) is not None:
+                return article_id, changed, title
+            del self.originals[path]
+        raise ValueError("no article with a title line to edit")
 
     def _search_keystroke(self) -> None:
         """One character typed into search: the filtered list, then the body matches."""
