@@ -84,10 +84,10 @@ def bundled_seeds() -> Path:
     return copy_samples(paths.data_dir() / SAMPLES_FOLDER)
 
 
-def copy_samples(target: Path) -> Path:
-    """Copy every packaged sample missing from ``target`` into it; returns ``target``."""
+def copy_samples(target: Path, source: Path | None = None) -> Path:
+    """Copy every sample (packaged, or from ``source``) missing from ``target``; returns it."""
     target.mkdir(parents=True, exist_ok=True)
-    for sample in sorted(packaged_seeds().iterdir()):
+    for sample in sorted((source or packaged_seeds()).iterdir()):
         if not sample.is_file():
             continue
         destination = target / sample.name
