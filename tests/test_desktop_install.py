@@ -49,6 +49,14 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def write_entry(data_home: Path, name: str) -> Path:
+    """Another program's desktop entry called ``name`` in the applications folder."""
+    entry = data_home / "applications" / name
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(f"[Desktop Entry]\nType=Application\nName={name}\nExec=x\n", "utf-8")
+    return entry
+
+
 def entry_values(path: Path) -> dict[str, str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return dict(line.split("=", 1) for line in lines if "=" in line)
@@ -159,9 +167,7 @@ def test_installing_twice_changes_nothing(
 def test_remove_takes_away_exactly_what_install_wrote(
     capsys: pytest.CaptureFixture[str], data_home: Path
 ) -> None:
-    other = data_home / "applications" / "other.desktop"
-    other.parent.mkdir(parents=True)
-    other.write_text("[Desktop Entry]\nType=Application\nName=other\nExec=other\n", "utf-8")
+    other = write_entry(data_home, "other.desktop")
     before = {path for path in data_home.rglob("*") if path.is_file()}
     assert run(capsys, "install-desktop")[0] == 0
 
@@ -186,9 +192,7 @@ def test_remove_when_nothing_is_installed_says_so(
 def test_remove_leaves_a_reader_desktop_someone_else_wrote(
     capsys: pytest.CaptureFixture[str], data_home: Path
 ) -> None:
-    foreign = data_home / "applications" / "reader.desktop"
-    foreign.parent.mkdir(parents=True)
-    foreign.write_text("[Desktop Entry]\nType=Application\nName=reader\nExec=x\n", "utf-8")
+    foreign = write_entry(data_home, "reader.desktop")
 
     code, out, err = run(capsys, "install-desktop", "--remove")
 
