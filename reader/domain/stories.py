@@ -45,23 +45,26 @@ from reader.domain.urls import canonical_url
 
 # -- tuning (measured with reader.bench.stories_eval on tests/data/stories/) -------------------
 
-LINK_THRESHOLD = 0.30
+LINK_THRESHOLD = 0.15
 """Average similarity two clusters need to merge (after the time discount)."""
-EDGE_THRESHOLD = 0.22
+EDGE_THRESHOLD = 0.10
 """Smallest pair similarity kept in the graph; below it a pair never contributes."""
 CONTEXT_WEIGHT = 0.5
 """How much a word of the excerpt, related titles or body counts against a title word."""
-KEYS_PER_TITLE = 3
+KEYS_PER_TITLE = 4
 """How many of a title's rarest words find its candidates."""
 RARITY_BASE = 2.0**14
 """Weights are ``log(RARITY_BASE / df)``: fixed, so a new file moves only words it holds."""
-WEIGHT_POWER = 1.5
-"""Rare words count superlinearly: a shared name outweighs shared common words."""
+WEIGHT_POWER = 1.0
+"""1.5 and 2 (rare words counting superlinearly) measured no better on the labelled sets."""
 MAX_DF = 4096
-"""Words in more titles than this carry no weight and find no candidates."""
+"""Words in more articles than this carry no weight."""
+KEY_MAX_DF = 256
+"""Words in more articles than this find no candidates: two articles that share only such
+common words are compared only if a rarer word brings them together."""
 TIME_GRACE_DAYS = 1.5
 """Articles this close in time are compared without a discount."""
-TIME_HALF_DAYS = 3.0
+TIME_HALF_DAYS = 1.5
 """Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
 CONTEXT_TOKENS = 40
 """Words of context kept per article: the first of the excerpt, related titles, body."""
@@ -223,6 +226,8 @@ class StoryGrouper:
         self._key_postings: dict[str, set[str]] = defaultdict(set)
         self._url_owners: dict[str, set[str]] = defaultdict(set)
         self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._w2: dict[str, float] = {}
+        """Each word's squared weight, kept in step with its rounded document frequency."""
         self._edges: dict[str, dict[str, float]] = {}
         self._story: dict[str, str] = {}
         self._members: dict[str, tuple[str, ...]] = {}
@@ -278,13 +283,20 @@ class StoryGrouper:
             self._add(changed[article_id], before)
         dirty = set(changed)
         for token, old in before.items():
-            if _bucket(self._df.get(token, 0)) != old:
+            df = self._df.get(token, 0)
+            if _bucket(df) != old:
                 dirty |= self._any_postings.get(token, set())
+                if weight := _weight(df):
+                    self._w2[token] = weight * weight
+                else:
+                    self._w2.pop(token, None)
         dirty -= gone
         for article_id in dirty:
             self._refresh(article_id)
+        done: set[str] = set()
         for article_id in sorted(dirty):
-            affected |= self._link(article_id, dirty)
+            affected |= self._link(article_id, done)
+            done.add(article_id)
         affected |= dirty
         affected -= gone
         result: dict[str, str | None] = {}
@@ -315,8 +327,8 @@ class StoryGrouper:
         for other in neighbours:
             self._edges.get(other, {}).pop(article_id, None)
         old_story = self._story.get(article_id)
-        if old_story is not None:
-            neighbours |= set(self._members.get(old_story, ()))
+        if old_story is not None:  # the rest of its story is reclustered from scratch
+            neighbours |= set(self._members.pop(old_story, ()))
         neighbours.discard(article_id)
         return neighbours
 
@@ -349,24 +361,39 @@ class StoryGrouper:
         df = self._df
         for token in entry.keys:
             _discard(self._key_postings, token, article_id)
-        ranked = sorted((df[t], t) for t in entry.title if df[t] <= MAX_DF)
-        entry.keys = tuple(t for _df, t in ranked[:KEYS_PER_TITLE])
+        # A word no other article has finds nothing: keys are the rarest *shared* words.
+        ranked = sorted((df[t], t) for t in entry.title if 2 <= df[t] <= KEY_MAX_DF)
+        keys = [t for _df, t in ranked[:KEYS_PER_TITLE]]
+        ranked = sorted((df[t], t) for t in entry.context if 2 <= df[t] <= KEY_MAX_DF)
+        keys += [t for _df, t in ranked[:KEYS_PER_TITLE]]
+        entry.keys = tuple(keys)
         for token in entry.keys:
             self._key_postings[token].add(article_id)
-        title_sq = sum(_weight(df[t]) ** 2 for t in entry.title)
-        context_sq = sum((CONTEXT_WEIGHT * _weight(df[t])) ** 2 for t in entry.context)
+        w2 = self._w2
+        title_sq = sum([w2.get(t, 0.0) for t in sorted(entry.title)])
+        context_sq = CONTEXT_WEIGHT**2 * sum([w2.get(t, 0.0) for t in sorted(entry.context)])
         entry.title_norm = math.sqrt(title_sq)
         entry.full_norm = math.sqrt(title_sq + context_sq)
 
     def _candidates(self, article_id: str) -> set[str]:
+        """Articles worth comparing: found at least twice through the keys, either way.
+
+        The count for a pair (A, B) is ``|keys(A) ∩ words(B)| + |keys(B) ∩ words(A)|``,
+        symmetric, so either side finds the same pairs; one shared key word alone is not
+        enough (similarity needs two shared words), which keeps the common words of a big
+        folder from making every article a candidate of every other.
+        """
         entry = self._entries[article_id]
-        found: set[str] = set()
-        for token in entry.keys:
-            found |= self._title_postings.get(token, set())
-        for token in entry.title:
-            found |= self._key_postings.get(token, set())
-        found.discard(article_id)
-        return found
+        once: set[str] = set()
+        twice: set[str] = set()
+        postings = [self._any_postings.get(token) for token in entry.keys]
+        postings += [self._key_postings.get(token) for token in entry.title | entry.context]
+        for found in postings:
+            if found:
+                twice |= once & found
+                once |= found
+        twice.discard(article_id)
+        return twice
 
     def _hard_links(self, article_id: str) -> set[str]:
         features = self._entries[article_id].features
@@ -380,53 +407,69 @@ class StoryGrouper:
         found.discard(article_id)
         return found
 
-    def _link(self, article_id: str, dirty: set[str]) -> set[str]:
-        """Recompute every edge of a dirty article; return the articles whose edges moved."""
+    def _link(self, article_id: str, done: set[str]) -> set[str]:
+        """Recompute every edge of a dirty article; return the articles whose edges moved.
+
+        ``done`` holds the dirty articles already linked in this update: their pairs with
+        this one are already decided (and stored), so they are not compared again.
+        """
         old = self._edges.pop(article_id, {})
-        touched = set(old)
-        for other in old:
+        edges = {other: value for other, value in old.items() if other in done}
+        for other in old.keys() - edges.keys():
             self._edges.get(other, {}).pop(article_id, None)
-        edges: dict[str, float] = {}
-        hard = self._hard_links(article_id)
-        for other in hard:
+        touched = set(old)
+        for other in self._hard_links(article_id) - done:
             edges[other] = 2.0
-        for other in self._candidates(article_id) - hard:
-            if other in dirty and other < article_id and other not in old:
-                continue  # that pair was decided while linking ``other``
-            similarity = self.similarity(article_id, other)
+        entries = self._entries
+        entry = entries[article_id]
+        title, has_context = entry.title, bool(entry.context)
+        for other in self._candidates(article_id) - done - edges.keys():
+            candidate = entries[other]
+            if (
+                len(title & candidate.title) < 2
+                and not (has_context and candidate.context)
+                and min(len(title), len(candidate.title)) > 1
+            ):
+                continue  # the common case, decided without a call
+            similarity = self._similarity(entry, candidate)
             if similarity >= EDGE_THRESHOLD:
                 edges[other] = similarity
         for other, similarity in edges.items():
             self._edges.setdefault(other, {})[article_id] = similarity
         if edges:
-            self._edges[article_id] = {**self._edges.get(article_id, {}), **edges}
-        touched |= set(edges)
+            self._edges[article_id] = edges
+        touched |= edges.keys()
         return touched
 
     def similarity(self, a: str, b: str) -> float:
         """Text similarity of two known articles in [0, 1], time discount included."""
-        ea, eb = self._entries[a], self._entries[b]
+        return self._similarity(self._entries[a], self._entries[b])
+
+    def _similarity(self, ea: _Entry, eb: _Entry) -> float:
+        factor = time_factor(ea.features.time, eb.features.time)
+        if factor < EDGE_THRESHOLD:
+            return 0.0
         shared = ea.title & eb.title
-        if len(shared) < 2 and not (len(shared) == 1 and min(len(ea.title), len(eb.title)) == 1):
-            title_sim = 0.0
-        else:
-            df = self._df
-            dot = sum(_weight(df[t]) ** 2 for t in sorted(shared))
-            title_sim = dot / (ea.title_norm * eb.title_norm) if dot else 0.0
-        best = title_sim
-        if ea.context and eb.context and len(shared) >= 1:
-            df = self._df
-            full_a, full_b = ea.title | ea.context, eb.title | eb.context
+        both_context = ea.context and eb.context
+        if len(shared) < 2 and not both_context and not (
+            len(shared) == 1 and min(len(ea.title), len(eb.title)) == 1
+        ):
+            return 0.0
+        w2 = self._w2
+        best = 0.0
+        if shared and (len(shared) >= 2 or min(len(ea.title), len(eb.title)) == 1):
+            dot = sum([w2.get(t, 0.0) for t in sorted(shared)])
+            if dot:
+                best = dot / (ea.title_norm * eb.title_norm)
+        if both_context:
             dot = 0.0
-            for token in sorted(full_a & full_b):
-                weight = _weight(df[token]) ** 2
-                dot += weight * (1.0 if token in ea.title else CONTEXT_WEIGHT) * (
+            for token in sorted((ea.title | ea.context) & (eb.title | eb.context)):
+                dot += w2.get(token, 0.0) * (1.0 if token in ea.title else CONTEXT_WEIGHT) * (
                     1.0 if token in eb.title else CONTEXT_WEIGHT
                 )
             if dot:
                 best = max(best, dot / (ea.full_norm * eb.full_norm))
-        factor = time_factor(ea.features.time, eb.features.time)
-        return round(best * factor, 6)
+        return round(best * factor, 6) if best else 0.0
 
     # -- clustering ------------------------------------------------------------------------
 

@@ -1,0 +1,302 @@
+"""How well and how fast stories are grouped: B-cubed on labelled sets, timings at scale.
+
+``python -m reader.bench.stories_eval`` prints one row per labelled set (B-cubed precision,
+recall and F1 of :mod:`reader.domain.stories` against the labels, title-only - as the
+aggregator comparison sees it: title, outlet, URL and time - and with every signal), a
+plain TF-IDF single-link baseline for scale, and the timings: grouping a synthetic folder
+of ``--size`` articles cold in a worker process, and re-grouping after one changed file.
+
+The labelled sets:
+
+* ``headlines`` - tests/data/stories/headlines.txt, ~330 hand-written headlines in 90
+  stories (paraphrases across outlets, follow-ups, hard negatives about the same company);
+* ``seeds`` - the bundled seeds (one story: 000 names 002's coverage in its ``related``);
+* ``synthetic`` - :func:`synthetic_features`, generated story structure: paraphrased titles
+  drawn from a Zipf vocabulary, related links on a share of the articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.domain.article import ArticleDetail
+from reader.domain.stories import StoryFeatures, StoryGrouper, features_from, group, tokens
+
+HEADLINES = Path(__file__).resolve().parents[2] / "tests" / "data" / "stories" / "headlines.txt"
+TARGET_PRECISION = 0.85
+TARGET_F1 = 0.65
+REGROUP_TARGET_S = 0.050
+COLD_TARGET_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+
+    def __str__(self) -> str:
+        return f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}"
+
+
+def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> Score:
+    """B-cubed precision/recall/F1 of a partition against labels, over the labelled ids."""
+    ids = sorted(gold)
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    for i in ids:
+        by_pred[predicted.get(i, i)].add(i)
+        by_gold[gold[i]].add(i)
+    precision = recall = 0.0
+    for i in ids:
+        cluster = by_pred[predicted.get(i, i)]
+        label = by_gold[gold[i]]
+        both = len(cluster & label)
+        precision += both / len(cluster)
+        recall += both / len(label)
+    precision /= len(ids)
+    recall /= len(ids)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1)
+
+
+# -- labelled sets -------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def load_headlines(path: Path = HEADLINES) -> tuple[list[StoryFeatures], dict[str, str]]:
+    """The hand-labelled headlines as title-only features and their story labels."""
+    features: list[StoryFeatures] = []
+    gold: dict[str, str] = {}
+    label = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            label = line[3:].strip()
+        elif line.strip() and not line.startswith("#"):
+            outlet, stamp, title = (part.strip() for part in line.split("|", 2))
+            article_id = f"h{len(features):04d}"
+            when = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+            domain = _slug(outlet).replace("-", "") + ".com"
+            url = f"https://www.{domain}/{when:%Y/%m/%d}/{_slug(title)}/"
+            features.append(
+                features_from(article_id, title=title, outlet=outlet, published_at=when,
+                              urls=[url])
+            )
+            gold[article_id] = label
+    return features, gold
+
+
+def load_seeds() -> tuple[list[StoryFeatures], dict[str, str]]:
+    """The bundled seeds with every signal: the pipeline's own statement of one story."""
+    from reader.domain.parse import load_detail
+    from reader.resources import bundled_seeds
+
+    root = bundled_seeds()
+    features = []
+    for path in sorted(root.glob("*.txt")):
+        detail = load_detail(root, path.name)
+        features.append(features_of_detail(detail))
+    return features, {f.id: "netflix-ai-job" for f in features}
+
+
+def features_of_detail(detail: ArticleDetail) -> StoryFeatures:
+    """Every signal of one parsed article (what the index stores per file)."""
+    summary = detail.summary
+    return features_from(
+        summary.id,
+        title=summary.title,
+        outlet=summary.source or summary.source_domain,
+        published_at=summary.published_at,
+        urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
+        related=[(r.url, r.title, r.excerpt) for r in detail.related],
+        excerpt=summary.excerpt,
+        body=detail.body,
+    )
+
+
+_SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "gu", "bri",
+              "tor", "len", "mar", "qui", "fen", "dra", "sol")
+
+
+def _vocabulary(size: int, rng: random.Random) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) + "x")
+    return sorted(words)
+
+
+def synthetic_features(
+    count: int, seed: int = 1, *, related_share: float = 0.3
+) -> tuple[list[StoryFeatures], dict[str, str]]:
+    """A story-shaped folder in memory: paraphrased titles, related links, dates.
+
+    Each story has a few event words (names, places) drawn from a large vocabulary; each of
+    its articles says two to four of them among common words drawn by a Zipf law, so shared
+    common words are everywhere and only event words tell stories apart.  About half the
+    stories have one article; the rest two to twelve, spread over up to two days.
+    """
+    rng = random.Random(f"stories:{seed}:{count}")  # noqa: S311 - test data, not secrets
+    common = _vocabulary(3_000, rng)
+    rare = _vocabulary(max(20_000, count), random.Random(f"rare:{seed}"))  # noqa: S311
+    zipf = [1.0 / (rank + 1) for rank in range(len(common))]
+    features: list[StoryFeatures] = []
+    gold: dict[str, str] = {}
+    base = datetime(2023, 7, 1, tzinfo=UTC).timestamp()
+    story = 0
+    while len(features) < count:
+        story += 1
+        size = 1 if rng.random() < 0.5 else min(12, 2 + int(rng.expovariate(0.4)))
+        event = rng.sample(rare, 4)
+        start = base + rng.uniform(0, 180 * 86400)
+        first_url = ""
+        for _ in range(min(size, count - len(features))):
+            article_id = f"s{len(features):06d}"
+            words = rng.sample(event, rng.randint(2, 4)) + rng.choices(common, zipf, k=5)
+            rng.shuffle(words)
+            title = " ".join(words).capitalize()
+            url = f"https://www.outlet{rng.randint(1, 40)}.com/{article_id}/"
+            related = []
+            if first_url and rng.random() < related_share:
+                related.append((first_url, "", ""))
+            features.append(
+                features_from(article_id, title=title, outlet="", urls=[url], related=related,
+                              published_at=datetime.fromtimestamp(
+                                  start + rng.uniform(0, 2 * 86400), UTC))
+            )
+            first_url = first_url or url
+            gold[article_id] = f"story{story}"
+    return features, gold
+
+
+def title_only(features: Sequence[StoryFeatures]) -> list[StoryFeatures]:
+    """What the aggregator comparison has: title, outlet, own URL and time."""
+    return [replace(f, related_urls=(), context="") for f in features]
+
+
+# -- a plain baseline ----------------------------------------------------------------------
+
+
+def tfidf_baseline(features: Sequence[StoryFeatures], threshold: float = 0.5) -> dict[str, str]:
+    """Plain TF-IDF cosine on titles, single link at ``threshold``: the issue's yardstick."""
+    docs = {f.id: set(tokens(f.title)) for f in features}
+    df: dict[str, int] = defaultdict(int)
+    for words in docs.values():
+        for word in words:
+            df[word] += 1
+    n = len(docs)
+    idf = {w: math.log(n / c) for w, c in df.items()}
+    norms = {i: math.sqrt(sum(idf[w] ** 2 for w in ws)) or 1.0 for i, ws in docs.items()}
+    parent = {i: i for i in docs}
+
+    def find(i: str) -> str:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    ids = sorted(docs)
+    for x, a in enumerate(ids):
+        for b in ids[x + 1:]:
+            dot = sum(idf[w] ** 2 for w in docs[a] & docs[b])
+            if dot / (norms[a] * norms[b]) >= threshold:
+                ra, rb = find(a), find(b)
+                parent[max(ra, rb)] = min(ra, rb)
+    return {i: find(i) for i in ids}
+
+
+# -- timings -------------------------------------------------------------------------------
+
+
+def _cold_in_process(count: int) -> tuple[float, float, int]:
+    features, _gold = synthetic_features(count)
+    started = time.perf_counter()
+    grouper = StoryGrouper()
+    grouper.update(features)
+    cold = time.perf_counter() - started
+    changed = replace(features[count // 2], title=features[count // 3].title)
+    started = time.perf_counter()
+    grouper.update([changed])
+    regroup = time.perf_counter() - started
+    return cold, regroup, len(grouper.stories())
+
+
+def time_grouping(count: int) -> tuple[float, float, int]:
+    """(cold seconds, one-file regroup seconds, stories) measured in a worker process."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_cold_in_process, (count,))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    value: str
+    target: str = ""
+    result: str = ""
+
+
+def quality_rows(synthetic_size: int = 5_000) -> list[Row]:
+    rows = []
+    sets = {
+        "headlines (hand-labelled)": load_headlines(),
+        "seeds": load_seeds(),
+        f"synthetic {synthetic_size:,}": synthetic_features(synthetic_size),
+    }
+    for name, (features, gold) in sets.items():
+        for mode, chosen in (("title-only", title_only(features)), ("all signals", features)):
+            score = bcubed(group(chosen), gold)
+            ok = score.precision >= TARGET_PRECISION and score.f1 >= TARGET_F1
+            rows.append(Row(f"B-cubed, {name}, {mode}", str(score),
+                            f"P >= {TARGET_PRECISION}, F1 >= {TARGET_F1}",
+                            "PASS" if ok else "MISS"))
+    features, gold = sets["headlines (hand-labelled)"]
+    for threshold in (0.4, 0.5):
+        score = bcubed(tfidf_baseline(features, threshold), gold)
+        rows.append(Row(f"baseline TF-IDF single link @{threshold}, headlines", str(score)))
+    return rows
+
+
+def speed_rows(size: int) -> list[Row]:
+    cold, regroup, stories = time_grouping(size)
+    return [
+        Row(f"stories: cold grouping, {size:,} articles ({stories:,} stories), worker process",
+            f"{cold:.2f} s", f"<= {COLD_TARGET_S:.0f} s",
+            "PASS" if cold <= COLD_TARGET_S else "MISS"),
+        Row(f"stories: one changed file re-grouped, {size:,} articles", f"{regroup * 1000:.1f} ms",
+            f"<= {REGROUP_TARGET_S * 1000:.0f} ms",
+            "PASS" if regroup <= REGROUP_TARGET_S else "MISS"),
+    ]
+
+
+def render_markdown(rows: Sequence[Row]) -> str:
+    lines = ["| measurement | value | target | result |", "|---|---:|---:|---:|"]
+    lines += [f"| {r.name} | {r.value} | {r.target} | {r.result} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reader.bench.stories_eval")
+    parser.add_argument("--size", type=int, default=100_000, help="articles for the timings")
+    parser.add_argument("--no-speed", action="store_true", help="only the B-cubed rows")
+    args = parser.parse_args(argv)
+    rows = quality_rows()
+    if not args.no_speed:
+        rows += speed_rows(args.size)
+    print(render_markdown(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
