@@ -29,6 +29,9 @@ from typing import Any, NoReturn, TextIO
 
 from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
+from reader.domain.dates import to_iso
+from reader.domain.query import Query, QueryError
+from reader.domain.query import parse as parse_query
 from reader.index.cache import IndexCache
 from reader.index.loader import LoadResult, check_files, load_folder, parse_described
 from reader.index.scan import ScanReport, scan_folder_report
@@ -188,9 +191,11 @@ def _command_parser() -> argparse.ArgumentParser:
         "(highest first)",
     )
     listing.add_argument(
-        "--search", metavar="TEXT",
-        help="only articles whose title, excerpt, source, topics or body contain TEXT "
-        "(ignoring case)",
+        "--search", metavar="QUERY",
+        help="only articles matching the search QUERY: words (in title, excerpt, source, "
+        'topics or body, ignoring case and accents), "phrases", OR, -word, (groups), '
+        "title: excerpt: body: source: url: id: topic: category: type: is: has: quality: "
+        "heat: date: (see the README's Search section)",
     )
 
     show = commands.add_parser(
@@ -313,16 +318,27 @@ def list_command(
     folder: Path, *, as_json: bool = False, state: str = "all", sort: str = "date",
     search: str | None = None,
 ) -> int:
-    """``reader list``: the folder's articles, filtered, sorted, as a table or JSON Lines."""
+    """``reader list``: the folder's articles, filtered, sorted, as a table or JSON Lines.
+
+    ``search`` is the search language (:mod:`reader.domain.query`), parsed before anything
+    is read so that a malformed query costs nothing and prints nothing on stdout.
+    """
+    query = None
+    if search:
+        try:
+            query = parse_query(search)
+        except QueryError as exc:
+            _error(f"--search {search!r}: {exc}")
+            return EXIT_USAGE
     cache = IndexCache.open(folder)
     try:
-        fast = as_json and not search and sort == "date"
+        fast = as_json and (query is None or query.is_empty) and sort == "date"
         if fast and _list_cached_lines(folder, cache, state):
             return EXIT_OK
         result = _load(folder, cache)
         articles = [a for a in result.articles.values() if _in_state(a, state)]
-        if search:
-            articles = _search(articles, search, cache)
+        if query is not None and not query.is_empty:
+            articles = _search(articles, query, cache)
     finally:
         cache.close()
     articles.sort(key=_SORT_KEYS[sort])
@@ -493,18 +509,11 @@ def _in_state(article: ArticleSummary, state: str) -> bool:
 
 
 def _search(
-    articles: list[ArticleSummary], text: str, cache: IndexCache
+    articles: list[ArticleSummary], query: Query, cache: IndexCache
 ) -> list[ArticleSummary]:
-    """Articles whose fields or body contain ``text``, compared casefolded."""
-    needle = text.casefold()
-    in_body = cache.search_bodies(text)
-    return [a for a in articles if a.id in in_body or needle in _search_text(a)]
-
-
-def _search_text(article: ArticleSummary) -> str:
-    return "\n".join(
-        (article.title, article.excerpt, article.source, *article.topics)
-    ).casefold()
+    """Articles matching ``query``; each text the bodies must answer is looked up once."""
+    body = {needle: cache.search_bodies(needle) for needle in query.body_terms}
+    return query.filter(articles, body)
 
 
 def _date_key(article: ArticleSummary) -> tuple[Any, ...]:
@@ -684,7 +693,7 @@ def _detail_text(detail: ArticleDetail, folder: Path) -> str:
         field("state", "error")
     else:
         field("state", "published" if summary.published else "not published")
-    field("date", _iso(summary.published_at) or summary.published_at_text)
+    field("date", to_iso(summary.published_at) or summary.published_at_text)
     source = summary.source
     if summary.source_domain:
         source = f"{source} ({summary.source_domain})" if source else summary.source_domain

@@ -430,7 +430,7 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "list FOLDER" in out and "exit codes" in out
     code, out, _ = run(capsys, "list", "--help")
-    assert code == 0 and "--search TEXT" in out
+    assert code == 0 and "--search QUERY" in out
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("reader ")
 

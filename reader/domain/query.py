@@ -510,6 +510,21 @@ class Query:
         return function
 
 
+EMPTY_QUERY = Query("", None)
+"""Matches everything."""
+
+
+def combine(*queries: Query) -> Query:
+    """The queries ANDed (a saved search narrowed by typed text); empty ones drop out."""
+    roots = [query.root for query in queries if query.root is not None]
+    if not roots:
+        return EMPTY_QUERY
+    text = " ".join(f"({query.text})" for query in queries if query.root is not None)
+    if len(roots) == 1:
+        return Query(text, roots[0])
+    return Query(text, And(tuple(roots)))
+
+
 def _terms(node: Node | None) -> Iterable[Term]:
     if node is None:
         return

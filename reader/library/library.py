@@ -264,23 +264,28 @@ class Library(QObject):
 
         self._poster.when_done(future, deliver)
 
-    def search_bodies(self, text: str) -> None:
-        """Find the articles whose body contains ``text``; bodySearchFinished follows."""
+    def search_bodies(self, *texts: str) -> None:
+        """Find the articles whose body contains each of ``texts`` (one index scan each, a
+        query's body words); bodySearchFinished follows per text.  A newer call
+        supersedes the texts of older ones that have not run yet."""
         if self._closed or self._folder is None:
             return
         self._search_request += 1
         request, generation = self._search_request, self._generation
-        future = self._search_worker.submit(
-            self._folder, text, lambda: request != self._search_request
-        )
+        for text in texts:
+            future = self._search_worker.submit(
+                self._folder, text, lambda: request != self._search_request
+            )
+            deliver = partial(self._deliver_search, text, request, generation)
+            self._poster.when_done(future, deliver)
 
-        def deliver(done: Future[set[str] | None]) -> None:
-            if generation != self._generation or request != self._search_request:
-                return
-            ids = result_or_none(done) or set()
-            self.bodySearchFinished.emit(text, {i for i in ids if i in self._articles})
-
-        self._poster.when_done(future, deliver)
+    def _deliver_search(
+        self, text: str, request: int, generation: int, done: Future[set[str] | None]
+    ) -> None:
+        if generation != self._generation or request != self._search_request:
+            return
+        ids = result_or_none(done) or set()
+        self.bodySearchFinished.emit(text, {i for i in ids if i in self._articles})
 
     # -- publishing --------------------------------------------------------------------------
 

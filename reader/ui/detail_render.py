@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from reader.domain.article import ArticleSummary, Problem, RelatedArticle
+from reader.domain.dates import format_date, format_datetime
 from reader.domain.urls import safe_url, url_host
 
 SEPARATOR = " · "
@@ -71,19 +72,18 @@ def _break_word(word: str) -> str:
 
 
 def format_local_datetime(value: datetime | None) -> str:
-    """``26 Jul 2023, 16:43`` in the editor's local zone: the time they would quote."""
+    """``26 Jul 2023, 16:43`` in the editor's local zone: the time they would quote (a
+    date written without a time shows as the day alone)."""
     if value is None:
         return ""
-    local = value.astimezone()
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return format_datetime(value)
 
 
 def format_local_date(value: datetime | None) -> str:
     """``26 Jul 2023`` in the local zone, for the denser related-coverage lines."""
     if value is None:
         return ""
-    local = value.astimezone()
-    return f"{local.day} {local:%b %Y}"
+    return format_date(value)
 
 
 def meta_line(summary: ArticleSummary) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import shiboken6
@@ -37,6 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QGuiApplication,
     QKeyEvent,
     QPainter,
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -58,6 +61,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -69,24 +73,31 @@ from PySide6.QtWidgets import (
 
 import reader
 from reader.domain.article import ArticleDetail, ArticleSummary
+from reader.domain.query import Query, Term, combine, day_term, replace_dates
+from reader.domain.query import parse as parse_query
 from reader.domain.urls import safe_url
 from reader.library.library import Library
 from reader.ui import icons
 from reader.ui.actions import Actions
 from reader.ui.article_model import (
+    STATE_QUERIES,
     ArticleFilterProxy,
     ArticleTableModel,
     Column,
     Role,
     StateFilter,
 )
+from reader.ui.chips import mix
 from reader.ui.detail_pane import DetailPane
 from reader.ui.images import ImageLoader
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import open_external, reveal_in_file_manager
 from reader.ui.publish_commands import PublishCommand
+from reader.ui.saved_searches import SavedSearchPanel
+from reader.ui.search_completer import SearchCompleter
 from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
+from reader.ui.timeline import TimelineStrip
 
 DETAIL_DELAY_MS = 80
 """Current-row changes settle this long before the whole article is read from disk."""
@@ -101,6 +112,7 @@ _FILTER_ACTIONS = {
     "FilterPublished": StateFilter.PUBLISHED,
     "FilterProblems": StateFilter.PROBLEMS,
 }
+_STATE_QUERY = {state: STATE_QUERIES[state] for state in StateFilter}
 _COLUMN_WIDTHS = {
     Column.STATE: 28,
     Column.SOURCE: 118,
@@ -261,23 +273,51 @@ class MainWindow(QMainWindow):
         self._pane = DetailPane(self._image_loader, self)
         self._pane.installEventFilter(_KeepReturnKey(self._pane))
 
+        self._timeline = TimelineStrip(self)
+        list_column = QWidget(self)
+        list_column.setObjectName("listColumn")
+        list_layout = QVBoxLayout(list_column)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self._timeline)
+        list_layout.addWidget(view, 1)
+
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
         self._splitter.setChildrenCollapsible(False)
-        self._splitter.addWidget(view)
+        self._splitter.addWidget(list_column)
         self._splitter.addWidget(self._pane)
         self._splitter.setStretchFactor(0, 0)
         self._splitter.setStretchFactor(1, 1)
         self._splitter.setSizes([600, 680])
 
         self._message_bar = MessageBar(self)
+        self._search_error = QLabel(self)
+        self._search_error.setObjectName("searchError")
+        self._search_error.setAccessibleName("Search problem")
+        self._search_error.setTextFormat(Qt.TextFormat.PlainText)
+        # Under the toolbar, right-aligned below the search field; shown only while the
+        # typed query does not parse (the list keeps the last good result meanwhile).
+        self._search_error.setContentsMargins(8, 3, 12, 3)
+        self._search_error.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self._search_error.hide()
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._message_bar)
-        layout.addWidget(self._splitter, 1)
+        layout.addWidget(self._search_error)
+        # The saved searches sit beside the splitter, not in it, so the splitter's
+        # remembered sizes (list, reading pane) keep their meaning.
+        self._saved_searches = SavedSearchPanel(self)
+        self._saved_searches.setFixedWidth(200)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self._saved_searches)
+        body.addWidget(self._splitter, 1)
+        layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
         self._search = SearchField(self)
@@ -292,6 +332,12 @@ class MainWindow(QMainWindow):
             icons.search_icon(), QLineEdit.ActionPosition.LeadingPosition
         )
         self._search.leaveRequested.connect(self._focus_list)
+        self._search_completer = SearchCompleter(self._search, self._all_summaries)
+        self._search_error_icon = self._search.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        self._search_error_icon.setVisible(False)
 
     def _build_toolbar(self) -> None:
         actions = self._actions
@@ -370,6 +416,10 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for key in _FILTER_ACTIONS:
             view_menu.addAction(actions[key])
+        view_menu.addSeparator()
+        for key in ("SavedSearches", "NextSavedSearch", "PreviousSavedSearch", "SaveSearch"):
+            view_menu.addAction(actions[key])
+        view_menu.addAction(actions["Timeline"])
         view_menu.addSeparator()
         view_menu.addAction(actions["RemoteImages"])
         view_menu.addSeparator()
@@ -464,6 +514,30 @@ class MainWindow(QMainWindow):
         library.publishSucceeded.connect(self._on_library_publish_succeeded)
         library.bodySearchFinished.connect(self._proxy.set_body_matches)
 
+        # One current filter: the saved search (or View ▸ filter) narrowed by the typed text.
+        panel = self._saved_searches
+        panel.model.set_source(self._model)
+        panel.model.set_user_searches(self._settings.saved_searches())
+        panel.model.userSearchesChanged.connect(self._on_saved_searches_edited)
+        panel.searchChosen.connect(self._on_saved_search_chosen)
+        panel.saveRequested.connect(self._on_save_search)
+        panel.select_query("")
+        self._proxy.queryErrorChanged.connect(self._on_query_error_changed)
+        self._proxy.queryChanged.connect(self._on_query_changed)
+        self._timeline.set_sources(self._all_summaries, self._timeline_query, self._proxy.folded)
+        self._timeline.daysChosen.connect(self._on_timeline_days_chosen)
+        for signal in (
+            self._model.rowsInserted, self._model.rowsRemoved, self._model.modelReset,
+            self._model.dataChanged,
+        ):
+            signal.connect(self._timeline.schedule)
+            signal.connect(self._search_completer.schedule_refresh)
+        actions["SavedSearches"].toggled.connect(self._on_saved_searches_toggled)
+        actions["Timeline"].toggled.connect(self._on_timeline_toggled)
+        actions["NextSavedSearch"].triggered.connect(lambda: panel.step(+1))
+        actions["PreviousSavedSearch"].triggered.connect(lambda: panel.step(-1))
+        actions["SaveSearch"].triggered.connect(self._on_save_search)
+
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
         # Actions follow the selection at once, so a command right after a click applies.
@@ -539,6 +613,12 @@ class MainWindow(QMainWindow):
         remote = settings.remote_images_enabled()
         self._actions["RemoteImages"].setChecked(remote)
         self._pane.set_remote_images_enabled(remote)
+        for key, shown, widget in (
+            ("SavedSearches", settings.saved_searches_shown(), self._saved_searches),
+            ("Timeline", settings.timeline_shown(), self._timeline),
+        ):
+            self._actions[key].setChecked(shown)
+            widget.setVisible(shown)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -642,12 +722,97 @@ class MainWindow(QMainWindow):
         checked = self._actions.filter_group.checkedAction()
         key = checked.objectName().removeprefix("action") if checked else "FilterAll"
         self._proxy.set_state_filter(_FILTER_ACTIONS.get(key, StateFilter.ALL))
+        self._saved_searches.select_query(self._proxy.base_query())
         self._keep_current_visible()
 
     def _clear_filters(self) -> None:
         self._search.clear()
         self._actions["FilterAll"].setChecked(True)
         self._proxy.set_state_filter(StateFilter.ALL)
+        self._saved_searches.select_query("")
+
+    # -- saved searches, timeline ----------------------------------------------------------------
+
+    def _all_summaries(self) -> list[ArticleSummary]:
+        return [row.summary for row in self._model.rows_in_view_order()]
+
+    def _on_saved_search_chosen(self, query: str) -> None:
+        """A saved search becomes the base filter; the View ▸ filter that is the same
+        search is checked, or none when it is not one of them."""
+        try:
+            self._proxy.set_base_query(query)
+        except ValueError as exc:
+            self._message_bar.show_message(f"The saved search “{query}” is malformed: {exc}")
+            return
+        group = self._actions.filter_group
+        matching = [k for k, state in _FILTER_ACTIONS.items() if _STATE_QUERY[state] == query]
+        group.setExclusive(False)
+        for key in _FILTER_ACTIONS:
+            self._actions[key].setChecked(key in matching)
+        group.setExclusive(True)
+        self._keep_current_visible()
+        self._start_body_search()
+
+    def _on_save_search(self) -> None:
+        query = " ".join(
+            part for part in (self._proxy.base_query(), self._search.text().strip()) if part
+        )
+        if not query or self._proxy.query_error():
+            self._message_bar.show_message("Type a search that works before saving it.")
+            return
+        name, ok = QInputDialog.getText(self, "Save Search", "Name:", text=query[:40])
+        if ok and name.strip():
+            self._saved_searches.save(name.strip(), query)
+            self._search.clear()
+
+    def _on_saved_searches_edited(self) -> None:
+        searches = self._saved_searches.model.user_searches()
+        self._settings.set_saved_searches([(s.name, s.query) for s in searches])
+
+    def _on_saved_searches_toggled(self, shown: bool) -> None:
+        self._saved_searches.setVisible(shown)
+        self._settings.set_saved_searches_shown(shown)
+
+    def _on_timeline_toggled(self, shown: bool) -> None:
+        self._timeline.setVisible(shown)
+        self._settings.set_timeline_shown(shown)
+        if shown:
+            self._timeline.schedule()
+
+    def _timeline_query(self) -> Query:
+        """The current filter without its typed ``date:`` words (the picture stays whole)."""
+        try:
+            typed = parse_query(replace_dates(self._proxy.search_text(), ""))
+            base = parse_query(self._proxy.base_query())
+        except ValueError:
+            return self._proxy.query()
+        return combine(base, typed)
+
+    def _on_timeline_days_chosen(self, first: date, last: date) -> None:
+        self._search.setText(replace_dates(self._search.text(), day_term(first, last)))
+
+    def _on_query_changed(self) -> None:
+        self._timeline.schedule()
+        dates = [
+            term for term in self._proxy.query().terms()
+            if isinstance(term, Term) and term.field == "date"
+        ]
+        if len(dates) == 1:
+            low, high = dates[0].value
+            self._timeline.set_selection(date.fromordinal(low), date.fromordinal(high))
+        else:
+            self._timeline.set_selection(None, None)
+
+    def _on_query_error_changed(self, message: str) -> None:
+        self._search_error.setText(message)
+        self._search_error.setVisible(bool(message))
+        self._search_error_icon.setVisible(bool(message))
+        self._search_error_icon.setToolTip(message)
+        palette = self._search_error.palette()
+        if message:
+            base = palette.color(QPalette.ColorRole.Window)
+            palette.setColor(QPalette.ColorRole.WindowText, mix(base, QColor("#d02020"), 0.85))
+        self._search_error.setPalette(palette)
 
     def _on_remote_images_toggled(self, enabled: bool) -> None:
         self._pane.set_remote_images_enabled(enabled)
@@ -917,15 +1082,18 @@ class MainWindow(QMainWindow):
     def _on_search_text_changed(self, text: str) -> None:
         self._proxy.set_search_text(text)
         self._keep_current_visible()
-        if text.strip():
+        self._start_body_search()
+
+    def _start_body_search(self) -> None:
+        if self._proxy.missing_body_terms():
             self._search_timer.start()
         else:
             self._search_timer.stop()
 
     def _on_search_timer(self) -> None:
-        text = self._search.text()
-        if text.strip():
-            self._library.search_bodies(text)
+        terms = self._proxy.missing_body_terms()
+        if terms:
+            self._library.search_bodies(*terms)
 
     def _on_undo_text_changed(self, text: str) -> None:
         # A title's "&" would otherwise become a menu mnemonic.

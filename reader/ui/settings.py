@@ -23,6 +23,9 @@ _HEADER = "list/header"
 _LAST_FOLDER = "folders/last"
 _RECENT = "folders/recent"
 _REMOTE_IMAGES = "view/remoteImages"
+_SAVED_SEARCHES = "search/saved"
+_SAVED_SEARCHES_SHOWN = "view/savedSearches"
+_TIMELINE_SHOWN = "view/timeline"
 
 
 class Settings:
@@ -108,7 +111,45 @@ class Settings:
     def set_remote_images_enabled(self, enabled: bool) -> None:
         self._settings.setValue(_REMOTE_IMAGES, bool(enabled))
 
+    def saved_searches_shown(self) -> bool:
+        """Whether the saved-searches panel is shown (on unless switched off)."""
+        return self._flag(_SAVED_SEARCHES_SHOWN, True)
+
+    def set_saved_searches_shown(self, shown: bool) -> None:
+        self._settings.setValue(_SAVED_SEARCHES_SHOWN, bool(shown))
+
+    def timeline_shown(self) -> bool:
+        """Whether the timeline strip is shown above the list (on unless switched off)."""
+        return self._flag(_TIMELINE_SHOWN, True)
+
+    def set_timeline_shown(self, shown: bool) -> None:
+        self._settings.setValue(_TIMELINE_SHOWN, bool(shown))
+
+    # -- saved searches --------------------------------------------------------------------
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        """The editor's own saved searches, in their order, as (name, query)."""
+        names = self._strings(_SAVED_SEARCHES + "/names")
+        queries = self._settings.value(_SAVED_SEARCHES + "/queries", [])
+        if isinstance(queries, str):
+            queries = [queries]
+        if not isinstance(queries, list) or len(queries) != len(names):
+            return []
+        return [(name, str(query)) for name, query in zip(names, queries, strict=True)]
+
+    def set_saved_searches(self, searches: list[tuple[str, str]]) -> None:
+        # Parallel lists: an empty query string must survive, which one list of pairs
+        # flattened into QSettings would not guarantee.
+        self._settings.setValue(_SAVED_SEARCHES + "/names", [name for name, _ in searches])
+        self._settings.setValue(_SAVED_SEARCHES + "/queries", [query for _, query in searches])
+
     # -- internals -------------------------------------------------------------------------
+
+    def _flag(self, key: str, default: bool) -> bool:
+        value = self._settings.value(key, default)
+        if isinstance(value, str):
+            return value.strip().lower() not in ("false", "0", "no", "off")
+        return bool(value)
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._settings.value(key)

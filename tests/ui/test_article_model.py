@@ -308,7 +308,7 @@ def test_a_wide_filter_change_rebuilds_the_proxy_and_keeps_selection(model, requ
     proxy.layoutChanged.connect(lambda *_: layouts.append(1))
     proxy.rowsRemoved.connect(lambda *_: removals.append(1))
 
-    proxy.set_search_text("source 0")  # hides six rows in seven, interleaved
+    proxy.set_search_text("\"source 0\"")  # hides six rows in seven, interleaved
 
     assert layouts and not removals
     assert proxy.rowCount() == len([i for i in range(count) if i % 7 == 0])

@@ -1,0 +1,527 @@
+"""The saved-searches side panel: built-in and the editor's own queries, with live counts.
+
+A saved search is a name and a search-language query (:mod:`reader.domain.query`).  The
+built-ins stand for the View ▸ filters (All, Inbox = unpublished, Published, Problems) plus
+Today, so the panel, the toolbar's state buttons and Ctrl+1-4 are one notion of "the
+current filter": choosing any of them chooses the same saved search.
+
+Counts follow the folder without re-judging it: every article's membership (one bit per
+search) is remembered, and a change to the list judges only the articles whose summary
+object changed, were added or removed (a diff by identity, ~10 ms at 100,000 rows).  A
+full count (a new folder, a new or edited search, a new day for ``date:today``) runs one
+search per event-loop turn (~30 ms each at 100,000 rows), never all in one block.
+Counts judge what is in memory (metadata); words found only in bodies are not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.domain.article import ArticleSummary
+from reader.domain.query import FoldedCache, Query, QueryError
+from reader.domain.query import parse as parse_query
+
+from .article_model import ArticleTableModel
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    name: str
+    query: str
+    builtin: bool = False
+
+
+BUILTIN_SEARCHES: tuple[SavedSearch, ...] = (
+    SavedSearch("All articles", "", builtin=True),
+    SavedSearch("Inbox", "is:unpublished", builtin=True),
+    SavedSearch("Published", "is:published", builtin=True),
+    SavedSearch("Today", "date:today", builtin=True),
+    SavedSearch("Problems", "is:problem", builtin=True),
+)
+
+
+class SearchRole(IntEnum):
+    QUERY = Qt.ItemDataRole.UserRole
+    COUNT = Qt.ItemDataRole.UserRole + 1
+    BUILTIN = Qt.ItemDataRole.UserRole + 2
+
+
+COUNT_DELAY_MS = 40
+"""Changes to the list arriving within this long are counted together."""
+
+
+class SavedSearchModel(QAbstractListModel):
+    """The saved searches in order (built-ins first) and how many articles each matches."""
+
+    userSearchesChanged = Signal()
+    """The editor's own searches changed (added, renamed, deleted, moved): save them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._searches: list[SavedSearch] = list(BUILTIN_SEARCHES)
+        self._queries: list[Query | None] = [self._parse(s.query) for s in self._searches]
+        self._counts: list[int | None] = [None] * len(self._searches)
+        self._source: ArticleTableModel | None = None
+        self._folded = FoldedCache()
+        self._known: dict[str, tuple[ArticleSummary, int]] = {}
+        self._today = date.today()
+        self._pending_full: list[int] = []
+        self._full_summaries: list[ArticleSummary] = []
+        self._full_masks: dict[str, int] = {}
+        self._diff_timer = QTimer(self)
+        self._diff_timer.setSingleShot(True)
+        self._diff_timer.setInterval(COUNT_DELAY_MS)
+        self._diff_timer.timeout.connect(self._count_changes)
+        self._full_timer = QTimer(self)
+        self._full_timer.setInterval(0)
+        self._full_timer.timeout.connect(self._count_one_search)
+
+    # -- Qt model API ------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._searches)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._searches):
+            return None
+        search = self._searches[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return search.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            count = self._counts[index.row()]
+            shown = "counting…" if count is None else f"{count:,} articles"
+            if self._queries[index.row()] is None:
+                shown = "this query no longer parses"
+            return f"{search.query or 'every article'} ({shown})"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            count = self._counts[index.row()]
+            return search.name if count is None else f"{search.name}, {count} articles"
+        if role == SearchRole.QUERY:
+            return search.query
+        if role == SearchRole.COUNT:
+            return self._counts[index.row()]
+        if role == SearchRole.BUILTIN:
+            return search.builtin
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    # -- the searches ------------------------------------------------------------------
+
+    def searches(self) -> list[SavedSearch]:
+        return list(self._searches)
+
+    def user_searches(self) -> list[SavedSearch]:
+        return [search for search in self._searches if not search.builtin]
+
+    def search_at(self, row: int) -> SavedSearch:
+        return self._searches[row]
+
+    def count_at(self, row: int) -> int | None:
+        return self._counts[row]
+
+    def row_of_query(self, text: str) -> int | None:
+        wanted = " ".join(text.split())
+        for row, search in enumerate(self._searches):
+            if " ".join(search.query.split()) == wanted:
+                return row
+        return None
+
+    def set_user_searches(self, searches: list[tuple[str, str]]) -> None:
+        """The editor's own searches as stored (name, query); malformed ones are kept, shown
+        as such in their tooltip, and never counted."""
+        self.beginResetModel()
+        self._searches = list(BUILTIN_SEARCHES) + [
+            SavedSearch(name, query) for name, query in searches if name
+        ]
+        self._queries = [self._parse(s.query) for s in self._searches]
+        self._counts = [None] * len(self._searches)
+        self.endResetModel()
+        self._recount_all()
+
+    def add(self, name: str, query: str) -> int:
+        """Save ``query`` under ``name`` (raises QueryError first if it is malformed)."""
+        parsed = parse_query(query)
+        row = len(self._searches)
+        self.beginInsertRows(_ROOT, row, row)
+        self._searches.append(SavedSearch(name, query))
+        self._queries.append(parsed)
+        self._counts.append(None)
+        self.endInsertRows()
+        self.userSearchesChanged.emit()
+        self._recount_all()
+        return row
+
+    def rename(self, row: int, name: str) -> None:
+        search = self._searches[row]
+        if search.builtin or not name:
+            return
+        self._searches[row] = SavedSearch(name, search.query)
+        self.dataChanged.emit(self.index(row), self.index(row))
+        self.userSearchesChanged.emit()
+
+    def remove(self, row: int) -> None:
+        if self._searches[row].builtin:
+            return
+        self.beginRemoveRows(_ROOT, row, row)
+        del self._searches[row], self._queries[row], self._counts[row]
+        self.endRemoveRows()
+        self.userSearchesChanged.emit()
+        self._recount_all()
+
+    def move(self, row: int, step: int) -> int:
+        """Move a user search up (-1) or down (+1) among the user searches; its new row."""
+        target = row + step
+        first_user = len(BUILTIN_SEARCHES)
+        if self._searches[row].builtin or not first_user <= target < len(self._searches):
+            return row
+        destination = target + 1 if step > 0 else target
+        self.beginMoveRows(_ROOT, row, row, _ROOT, destination)
+        for items in (self._searches, self._queries, self._counts):
+            items.insert(target, items.pop(row))  # type: ignore[arg-type]
+        self.endMoveRows()
+        self.userSearchesChanged.emit()
+        self._recount_all()
+        return target
+
+    # -- counting ----------------------------------------------------------------------
+
+    def set_source(self, source: ArticleTableModel) -> None:
+        """Count the articles of ``source`` and follow its changes."""
+        self._source = source
+        for signal in (
+            source.rowsInserted, source.rowsRemoved, source.dataChanged, source.modelReset,
+            source.layoutChanged, source.rowsMoved,
+        ):
+            signal.connect(self._on_source_changed)
+        self._recount_all()
+
+    def _on_source_changed(self, *_args: object) -> None:
+        if not self._diff_timer.isActive():
+            self._diff_timer.start()
+
+    def _parse(self, text: str) -> Query | None:
+        try:
+            return parse_query(text)
+        except QueryError:
+            return None
+
+    def _summaries(self) -> list[ArticleSummary]:
+        if self._source is None:
+            return []
+        return [row.summary for row in self._source.rows_in_view_order()]
+
+    def _recount_all(self) -> None:
+        """Count every search again, one per event-loop turn."""
+        self._today = date.today()
+        self._queries = [self._parse(s.query) for s in self._searches]
+        self._full_summaries = self._summaries()
+        self._full_masks = {summary.id: 0 for summary in self._full_summaries}
+        self._pending_full = list(range(len(self._searches)))
+        self._full_counts: list[int | None] = [None] * len(self._searches)
+        self._diff_timer.stop()
+        self._full_timer.start()
+
+    def _count_one_search(self) -> None:
+        if not self._pending_full:
+            self._full_timer.stop()
+            return
+        row = self._pending_full.pop(0)
+        query = self._queries[row]
+        summaries = self._full_summaries
+        if query is not None:
+            verdicts = query.verdicts(summaries, None, self._folded)
+            bit = 1 << row
+            masks = self._full_masks
+            for summary, verdict in zip(summaries, verdicts, strict=True):
+                if verdict:
+                    masks[summary.id] |= bit
+            self._full_counts[row] = verdicts.count(True)
+        if self._pending_full:
+            return
+        self._full_timer.stop()
+        self._known = {s.id: (s, self._full_masks[s.id]) for s in summaries}
+        self._counts = self._full_counts
+        self._full_summaries, self._full_masks = [], {}
+        self._emit_counts()
+        self._count_changes()  # anything that changed while counting
+
+    def _count_changes(self) -> None:
+        """Judge only the articles added, changed or removed since the last count."""
+        if self._full_timer.isActive():
+            self._diff_timer.start()  # a full count is running: look again afterwards
+            return
+        if date.today() != self._today:
+            self._recount_all()  # date:today means another day now
+            return
+        summaries = self._summaries()
+        known = self._known
+        changed = [s for s in summaries if known.get(s.id, (None,))[0] is not s]
+        gone: set[str] = set()
+        if len(summaries) - len(changed) != len(known) or changed:
+            current = {s.id for s in summaries}
+            gone = {article_id for article_id in known if article_id not in current}
+        if not changed and not gone:
+            return
+        counts = [count or 0 for count in self._counts]
+        for article_id in gone:
+            mask = known.pop(article_id)[1]
+            self._subtract(counts, mask)
+        masks = [0] * len(changed)
+        for row, query in enumerate(self._queries):
+            if query is None:
+                continue
+            bit = 1 << row
+            for position, verdict in enumerate(query.verdicts(changed, None, self._folded)):
+                if verdict:
+                    masks[position] |= bit
+        for summary, mask in zip(changed, masks, strict=True):
+            old = known.get(summary.id)
+            if old is not None:
+                self._subtract(counts, old[1])
+            self._add(counts, mask)
+            known[summary.id] = (summary, mask)
+        self._counts = [
+            None if query is None else count
+            for query, count in zip(self._queries, counts, strict=True)
+        ]
+        self._emit_counts()
+
+    @staticmethod
+    def _subtract(counts: list[int], mask: int) -> None:
+        row = 0
+        while mask:
+            if mask & 1:
+                counts[row] -= 1
+            mask >>= 1
+            row += 1
+
+    @staticmethod
+    def _add(counts: list[int], mask: int) -> None:
+        row = 0
+        while mask:
+            if mask & 1:
+                counts[row] += 1
+            mask >>= 1
+            row += 1
+
+    def _emit_counts(self) -> None:
+        if self._searches:
+            self.dataChanged.emit(
+                self.index(0), self.index(len(self._searches) - 1),
+                [SearchRole.COUNT, Qt.ItemDataRole.ToolTipRole],
+            )
+
+    def is_counting(self) -> bool:
+        return self._full_timer.isActive() or self._diff_timer.isActive()
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """The name as usual, the count right-aligned in the placeholder colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(SearchRole.COUNT)
+        if count is None:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.setPen(option.palette.color(role))
+        rect = QRect(option.rect).adjusted(0, 0, -8, 0)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         f"{count:,}")
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 60, max(size.height(), 24))
+
+
+class SavedSearchPanel(QWidget):
+    """The side panel: the list of saved searches and the buttons that manage it.
+
+    Emits ``searchChosen(query)`` when the editor picks a search (click, keyboard, or
+    :meth:`step`); the window decides what that means for the list.
+    """
+
+    searchChosen = Signal(str)
+    saveRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("savedSearchPanel")
+        self.model = SavedSearchModel(self)
+        self._choosing = False
+
+        title = QLabel("Searches", self)
+        title.setObjectName("savedSearchTitle")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+
+        self.view = QListView(self)
+        self.view.setObjectName("savedSearchList")
+        self.view.setAccessibleName("Saved searches")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(_CountDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setUniformItemSizes(True)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(2)
+        self._buttons: dict[str, QToolButton] = {}
+        for key, text, tip, slot in (
+            ("Save", "Save…", "Save the current search under a name", self.saveRequested.emit),
+            ("Rename", "Rename…", "Rename the selected search", self._on_rename),
+            ("Delete", "Delete", "Delete the selected search", self._on_delete),
+            ("Up", "↑", "Move the selected search up", lambda: self._on_move(-1)),
+            ("Down", "↓", "Move the selected search down", lambda: self._on_move(+1)),
+        ):
+            button = QToolButton(self)
+            button.setObjectName(f"savedSearch{key}")
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self._buttons[key] = button
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.setSpacing(4)
+        layout.addWidget(title)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsInserted.connect(self._update_buttons)
+        self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, 300)
+
+    # -- API for the window ------------------------------------------------------------
+
+    def current_query(self) -> str:
+        index = self.view.currentIndex()
+        return index.data(SearchRole.QUERY) if index.isValid() else ""
+
+    def select_query(self, text: str) -> bool:
+        """Make the search with this query current without announcing it (the window set
+        the filter already); False when no saved search has it (nothing is selected)."""
+        row = self.model.row_of_query(text)
+        self._choosing = True
+        try:
+            if row is None:
+                self.view.selectionModel().clear()
+                self.view.setCurrentIndex(QModelIndex())
+            else:
+                self.view.setCurrentIndex(self.model.index(row))
+        finally:
+            self._choosing = False
+        self._update_buttons()
+        return row is not None
+
+    def step(self, offset: int) -> None:
+        """Choose the next (+1) or previous (-1) search, wrapping around."""
+        count = self.model.rowCount()
+        if not count:
+            return
+        current = self.view.currentIndex()
+        row = (current.row() + offset) % count if current.isValid() else 0
+        self.view.setCurrentIndex(self.model.index(row))
+
+    def save(self, name: str, query: str) -> None:
+        row = self.model.add(name, query)
+        self.view.setCurrentIndex(self.model.index(row))
+
+    # -- slots -------------------------------------------------------------------------
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_buttons()
+        if not self._choosing and current.isValid():
+            self.searchChosen.emit(current.data(SearchRole.QUERY))
+
+    def _selected_user_row(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or index.data(SearchRole.BUILTIN):
+            return None
+        return index.row()
+
+    def _on_rename(self) -> None:
+        row = self._selected_user_row()
+        if row is None:
+            return
+        old = self.model.search_at(row).name
+        name, ok = QInputDialog.getText(self, "Rename Search", "Name:", text=old)
+        if ok and name.strip():
+            self.model.rename(row, name.strip())
+
+    def _on_delete(self) -> None:
+        row = self._selected_user_row()
+        if row is None:
+            return
+        self.model.remove(row)
+        self.view.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1)))
+
+    def _on_move(self, step: int) -> None:
+        row = self._selected_user_row()
+        if row is None:
+            return
+        new_row = self.model.move(row, step)
+        self._choosing = True
+        try:
+            self.view.setCurrentIndex(self.model.index(new_row))
+        finally:
+            self._choosing = False
+
+    def _update_buttons(self, *_args: object) -> None:
+        user = self._selected_user_row() is not None
+        for key in ("Rename", "Delete", "Up", "Down"):
+            self._buttons[key].setEnabled(user)

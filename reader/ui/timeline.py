@@ -1,0 +1,225 @@
+"""The timeline strip above the list: articles per day, published and unpublished stacked.
+
+It shows the articles the current query matches *without* its ``date:`` words (so that
+picking a day never empties the picture it was picked from), for the most recent days
+that fit the width.  A click chooses a day, a drag a span of days; the window turns that
+into a ``date:`` term in the search field.  Counting is one pass over folded records the
+proxy already holds (:class:`reader.domain.query.FoldedCache`), redone at most every
+:data:`RECOUNT_DELAY_MS` while the folder changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from reader.domain.article import ArticleSummary
+from reader.domain.query import FoldedCache, Query
+
+from .chips import mix
+
+RECOUNT_DELAY_MS = 60
+"""Changes to the list or the query arriving within this long are drawn together."""
+BAR_WIDTH = 6
+"""Pixels per day, gap included."""
+_MARGIN = 6
+
+
+class TimelineStrip(QWidget):
+    """A small bar chart of articles per day; emits ``daysChosen(first, last)``."""
+
+    daysChosen = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self.setAccessibleName("Articles per day")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMouseTracking(True)
+        self._days: dict[int, list[int]] = {}  # ordinal -> [published, unpublished]
+        self._last_day = date.today().toordinal()
+        self._selection: tuple[int, int] | None = None
+        self._drag_from: int | None = None
+        self._drag_to: int | None = None
+        self._summaries: Callable[[], list[ArticleSummary]] = list
+        self._query: Callable[[], Query | None] = lambda: None
+        self._folded = FoldedCache()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RECOUNT_DELAY_MS)
+        self._timer.timeout.connect(self.recount)
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, 56)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(100, 40)
+
+    # -- API for the window --------------------------------------------------------------
+
+    def set_sources(
+        self,
+        summaries: Callable[[], list[ArticleSummary]],
+        query: Callable[[], Query | None],
+        folded: FoldedCache,
+    ) -> None:
+        """Where the articles and the query come from; counts follow :meth:`schedule`."""
+        self._summaries, self._query, self._folded = summaries, query, folded
+        self.schedule()
+
+    def schedule(self, *_args: object) -> None:
+        """Something changed (the folder, the query): count again shortly."""
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def recount(self) -> None:
+        """Count the matching articles per day now."""
+        self._timer.stop()
+        summaries = self._summaries()
+        query = self._query()
+        if query is not None and not query.is_empty:
+            summaries = query.filter(summaries, None, self._folded)
+        days: dict[int, list[int]] = {}
+        for record in self._folded.records(summaries, prune=False):
+            day = record.day
+            if day is None or not record.ok:
+                continue
+            bucket = days.get(day)
+            if bucket is None:
+                bucket = days[day] = [0, 0]
+            bucket[0 if record.published else 1] += 1
+        self._days = days
+        self._last_day = max(days) if days else date.today().toordinal()
+        self.update()
+
+    def set_selection(self, first: date | None, last: date | None) -> None:
+        """The days the query's ``date:`` term covers, highlighted (None: no term)."""
+        selection = None if first is None or last is None else (
+            first.toordinal(), last.toordinal()
+        )
+        if selection != self._selection:
+            self._selection = selection
+            self.update()
+
+    def counts(self) -> dict[date, tuple[int, int]]:
+        """Per day: (published, unpublished), for tests and the tooltip."""
+        return {date.fromordinal(day): (p, u) for day, (p, u) in self._days.items()}
+
+    def visible_days(self) -> tuple[date, date]:
+        """The first and last day drawn."""
+        return date.fromordinal(self._first_day()), date.fromordinal(self._last_day)
+
+    def x_of(self, day: date) -> int:
+        """The horizontal centre of ``day``'s bar (for tests that click it)."""
+        return _MARGIN + (day.toordinal() - self._first_day()) * BAR_WIDTH + BAR_WIDTH // 2
+
+    # -- painting ------------------------------------------------------------------------
+
+    def _capacity(self) -> int:
+        return max(1, (self.width() - 2 * _MARGIN) // BAR_WIDTH)
+
+    def _first_day(self) -> int:
+        return self._last_day - self._capacity() + 1
+
+    def _day_at(self, x: int) -> int:
+        offset = (x - _MARGIN) // BAR_WIDTH
+        offset = min(max(offset, 0), self._capacity() - 1)
+        return self._first_day() + offset
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        window = palette.color(QPalette.ColorRole.Window)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        published_colour = mix(window, accent, 0.85)
+        unpublished_colour = mix(window, text, 0.35)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), base)
+        first = self._first_day()
+        capacity = self._capacity()
+        top, bottom = 4, self.height() - 10
+        height = max(1, bottom - top)
+        tallest = max((sum(self._days.get(first + i, (0, 0))) for i in range(capacity)), default=0)
+        selection = self._selection
+        dragging = self._drag_from is not None and self._drag_to is not None
+        if dragging:
+            low, high = sorted((self._drag_from, self._drag_to))  # type: ignore[type-var]
+            selection = (low, high)
+        if selection is not None:
+            low = max(selection[0], first)
+            high = min(selection[1], first + capacity - 1)
+            if low <= high:
+                band = QRectF(
+                    _MARGIN + (low - first) * BAR_WIDTH, 0,
+                    (high - low + 1) * BAR_WIDTH, self.height(),
+                )
+                painter.fillRect(band, mix(base, accent, 0.22))
+        # Month ticks: a faint line and, where there is room, the month's name.
+        painter.setPen(mix(base, text, 0.25))
+        for i in range(capacity):
+            day = date.fromordinal(first + i)
+            if day.day == 1:
+                x = _MARGIN + i * BAR_WIDTH
+                painter.drawLine(x, top, x, self.height())
+        if tallest:
+            for i in range(capacity):
+                published, unpublished = self._days.get(first + i, (0, 0))
+                if not published and not unpublished:
+                    continue
+                x = _MARGIN + i * BAR_WIDTH
+                width = BAR_WIDTH - 1
+                published_height = published / tallest * height
+                unpublished_height = unpublished / tallest * height
+                y = bottom - published_height
+                painter.fillRect(QRectF(x, y, width, published_height), published_colour)
+                painter.fillRect(
+                    QRectF(x, y - unpublished_height, width, unpublished_height),
+                    unpublished_colour,
+                )
+        painter.setPen(mix(base, text, 0.4))
+        painter.drawLine(_MARGIN, bottom, self.width() - _MARGIN, bottom)
+        painter.end()
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            day = self._day_at(int(event.position().x()))
+            self._drag_from = self._drag_to = day
+            self.update()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        x = int(event.position().x())
+        if self._drag_from is not None:
+            day = self._day_at(x)
+            if day != self._drag_to:
+                self._drag_to = day
+                self.update()
+        self._show_tooltip(x, event.globalPosition().toPoint())
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._drag_from is not None:
+            low, high = sorted((self._drag_from, self._day_at(int(event.position().x()))))
+            self._drag_from = self._drag_to = None
+            self._selection = (low, high)
+            self.update()
+            self.daysChosen.emit(date.fromordinal(low), date.fromordinal(high))
+        super().mouseReleaseEvent(event)
+
+    def _show_tooltip(self, x: int, where: QPoint) -> None:
+        day = self._day_at(x)
+        published, unpublished = self._days.get(day, (0, 0))
+        shown = date.fromordinal(day)
+        QToolTip.showText(
+            where,
+            f"{shown.day} {shown:%b %Y}: {published + unpublished} articles "
+            f"({unpublished} unpublished)",
+            self,
+        )
