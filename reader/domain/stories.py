@@ -51,7 +51,7 @@ EDGE_THRESHOLD = 0.10
 """Smallest pair similarity kept in the graph; below it a pair never contributes."""
 CONTEXT_WEIGHT = 0.5
 """How much a word of the excerpt, related titles or body counts against a title word."""
-KEYS_PER_TITLE = 4
+KEYS_PER_TITLE = 5
 """How many of a title's rarest words find its candidates."""
 RARITY_BASE = 2.0**14
 """Weights are ``log(RARITY_BASE / df)``: fixed, so a new file moves only words it holds."""
@@ -59,9 +59,11 @@ WEIGHT_POWER = 1.0
 """1.5 and 2 (rare words counting superlinearly) measured no better on the labelled sets."""
 MAX_DF = 4096
 """Words in more articles than this carry no weight."""
-KEY_MAX_DF = 256
+KEY_MAX_DF = 255
 """Words in more articles than this find no candidates: two articles that share only such
-common words are compared only if a rarer word brings them together."""
+common words are compared only if a rarer word brings them together.  One less than a power
+of two, so a word crosses it only when its rounded frequency moves (and its holders are
+re-linked)."""
 TIME_GRACE_DAYS = 1.5
 """Articles this close in time are compared without a discount."""
 TIME_HALF_DAYS = 1.5
@@ -362,9 +364,11 @@ class StoryGrouper:
         for token in entry.keys:
             _discard(self._key_postings, token, article_id)
         # A word no other article has finds nothing: keys are the rarest *shared* words.
-        ranked = sorted((df[t], t) for t in entry.title if 2 <= df[t] <= KEY_MAX_DF)
+        # Ranked by rounded frequency: an exact count would reorder keys without the
+        # article being re-linked, and incremental would drift from cold.
+        ranked = sorted((_bucket(df[t]), t) for t in entry.title if 2 <= df[t] <= KEY_MAX_DF)
         keys = [t for _df, t in ranked[:KEYS_PER_TITLE]]
-        ranked = sorted((df[t], t) for t in entry.context if 2 <= df[t] <= KEY_MAX_DF)
+        ranked = sorted((_bucket(df[t]), t) for t in entry.context if 2 <= df[t] <= KEY_MAX_DF)
         keys += [t for _df, t in ranked[:KEYS_PER_TITLE]]
         entry.keys = tuple(keys)
         for token in entry.keys:
@@ -376,24 +380,21 @@ class StoryGrouper:
         entry.full_norm = math.sqrt(title_sq + context_sq)
 
     def _candidates(self, article_id: str) -> set[str]:
-        """Articles worth comparing: found at least twice through the keys, either way.
+        """Articles worth comparing: two of one side's keys among the other side's words.
 
-        The count for a pair (A, B) is ``|keys(A) ∩ words(B)| + |keys(B) ∩ words(A)|``,
-        symmetric, so either side finds the same pairs; one shared key word alone is not
-        enough (similarity needs two shared words), which keeps the common words of a big
-        folder from making every article a candidate of every other.
+        A pair (A, B) is a candidate when ``|keys(A) ∩ words(B)| >= 2`` or
+        ``|keys(B) ∩ words(A)| >= 2`` - symmetric, so either side finds the same pairs.
+        Similarity needs two shared title words anyway, and asking for two shared *rare*
+        words keeps the common words of a big folder from making every article a
+        candidate of every other.
         """
         entry = self._entries[article_id]
-        once: set[str] = set()
-        twice: set[str] = set()
-        postings = [self._any_postings.get(token) for token in entry.keys]
-        postings += [self._key_postings.get(token) for token in entry.title | entry.context]
-        for found in postings:
-            if found:
-                twice |= once & found
-                once |= found
-        twice.discard(article_id)
-        return twice
+        found = _seen_twice(self._any_postings.get(token) for token in entry.keys)
+        found |= _seen_twice(
+            self._key_postings.get(token) for token in entry.title | entry.context
+        )
+        found.discard(article_id)
+        return found
 
     def _hard_links(self, article_id: str) -> set[str]:
         features = self._entries[article_id].features
@@ -569,6 +570,17 @@ def cluster_component(
                 a, b = (keep, other) if keep < other else (other, keep)
                 heapq.heappush(heap, (-s, a, b))
     return sorted(sorted(group) for group in members.values())
+
+
+def _seen_twice(postings: Iterable[set[str] | None]) -> set[str]:
+    """The ids in at least two of the sets (set operations only: this is the hot loop)."""
+    once: set[str] = set()
+    twice: set[str] = set()
+    for found in postings:
+        if found:
+            twice |= once & found
+            once |= found
+    return twice
 
 
 def _discard(index: dict[str, set[str]], key: str, value: str) -> None:
