@@ -417,7 +417,7 @@ class SavedSearchPanel(QWidget):
         self._buttons: dict[str, QToolButton] = {}
         for key, text, tip, slot in (
             ("Save", "Save…", "Save the current search under a name", self.saveRequested.emit),
-            ("Rename", "Rename…", "Rename the selected search", self._on_rename),
+            ("Rename", "Rename", "Rename the selected search", self._on_rename),
             ("Delete", "Delete", "Delete the selected search", self._on_delete),
             ("Up", "↑", "Move the selected search up", lambda: self._on_move(-1)),
             ("Down", "↓", "Move the selected search down", lambda: self._on_move(+1)),

@@ -54,7 +54,7 @@ class TimelineStrip(QWidget):
         self._timer.timeout.connect(self.recount)
 
     def sizeHint(self) -> QSize:
-        return QSize(400, 56)
+        return QSize(400, 64)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(100, 40)
@@ -142,7 +142,7 @@ class TimelineStrip(QWidget):
         painter.fillRect(self.rect(), base)
         first = self._first_day()
         capacity = self._capacity()
-        top, bottom = 4, self.height() - 10
+        top, bottom = 4, self.height() - 14
         height = max(1, bottom - top)
         tallest = max((sum(self._days.get(first + i, (0, 0))) for i in range(capacity)), default=0)
         selection = self._selection
@@ -159,13 +159,22 @@ class TimelineStrip(QWidget):
                     (high - low + 1) * BAR_WIDTH, self.height(),
                 )
                 painter.fillRect(band, mix(base, accent, 0.22))
-        # Month ticks: a faint line and, where there is room, the month's name.
-        painter.setPen(mix(base, text, 0.25))
+        # Month ticks: a faint line and, where there is room, the month's name below.
+        font = painter.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.75, 6.0))
+        painter.setFont(font)
+        label_colour = mix(base, text, 0.6)
         for i in range(capacity):
             day = date.fromordinal(first + i)
-            if day.day == 1:
+            if day.day == 1 or i == 0:
                 x = _MARGIN + i * BAR_WIDTH
-                painter.drawLine(x, top, x, self.height())
+                if day.day == 1:
+                    painter.setPen(mix(base, text, 0.25))
+                    painter.drawLine(x, top, x, bottom)
+                if i == 0 or capacity - i > 5:
+                    painter.setPen(label_colour)
+                    label = f"{day:%b %Y}" if day.month == 1 or i == 0 else f"{day:%b}"
+                    painter.drawText(x + 2, self.height() - 2, label)
         if tallest:
             for i in range(capacity):
                 published, unpublished = self._days.get(first + i, (0, 0))
