@@ -38,8 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from reader.bench.generate import GeneratedFolder, cached_folder, default_cache_base
+from reader.bench.query_bench import QUERY_ROWS
 
-MEASUREMENTS = ("floor", "baseline", "list-cold", "list-warm", "window", "window-warm")
+MEASUREMENTS = (
+    "floor", "baseline", "list-cold", "list-warm", "window", "window-warm", "query",
+)
 """What ``--only`` accepts, in the order each repetition runs them."""
 
 _WALK = """
@@ -173,6 +176,10 @@ ROWS: tuple[Row, ...] = (
         "warm_gap_search",
         "window, warm cache: worst gap, typing",
         target=Target("<= 0.1 s", 0.1),
+    ),
+    *(
+        Row(key, label, target=None if limit is None else Target(f"<= {limit:g} s", limit))
+        for key, label, limit in QUERY_ROWS
     ),
 )
 
@@ -509,6 +516,8 @@ def bench_size(
                     "window-warm",
                     lambda: _measure_window(runner, result, load_timeout, warm_home=warm_home),
                 )
+            if "query" in wanted:
+                attempt("query", lambda: _measure_query(runner, folder.root, warm_home, result))
         if profile_dir is not None:
             progress(f"{count:,} articles: profiling (untimed) into {profile_dir}")
             attempt(
@@ -518,6 +527,15 @@ def bench_size(
     result.load_after = os.getloadavg()[0]
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _measure_query(runner: Runner, root: Path, home: Path, result: SizeResult) -> None:
+    """The search language's rows (:mod:`reader.bench.query_bench`), timed inside."""
+    command = [sys.executable, "-m", "reader.bench.query_bench", str(root)]
+    _elapsed, output = runner.run("query", command, runner.env(home))
+    values = json.loads(output)
+    for key, _label, _limit in QUERY_ROWS:
+        result.add(key, float(values[key]))
 
 
 # -- the table ---------------------------------------------------------------------------

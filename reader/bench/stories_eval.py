@@ -30,8 +30,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.domain.article import ArticleDetail
-from reader.domain.stories import StoryFeatures, StoryGrouper, features_from, group, tokens
+from reader.domain.stories import (
+    StoryFeatures,
+    StoryGrouper,
+    features_from,
+    features_of,
+    group,
+    tokens,
+)
 
 HEADLINES = Path(__file__).resolve().parents[2] / "tests" / "data" / "stories" / "headlines.txt"
 TARGET_PRECISION = 0.85
@@ -109,23 +115,8 @@ def load_seeds() -> tuple[list[StoryFeatures], dict[str, str]]:
     features = []
     for path in sorted(root.glob("*.txt")):
         detail = load_detail(root, path.name)
-        features.append(features_of_detail(detail))
+        features.append(features_of(detail))
     return features, {f.id: "netflix-ai-job" for f in features}
-
-
-def features_of_detail(detail: ArticleDetail) -> StoryFeatures:
-    """Every signal of one parsed article (what the index stores per file)."""
-    summary = detail.summary
-    return features_from(
-        summary.id,
-        title=summary.title,
-        outlet=summary.source or summary.source_domain,
-        published_at=summary.published_at,
-        urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
-        related=[(r.url, r.title, r.excerpt) for r in detail.related],
-        excerpt=summary.excerpt,
-        body=detail.body,
-    )
 
 
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "gu", "bri",

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from reader.domain.article import ArticleDetail
 from reader.domain.urls import canonical_url
 
 # -- tuning (measured with reader.bench.stories_eval on tests/data/stories/) -------------------
@@ -140,6 +141,21 @@ def features_from(
     time = published_at.timestamp() if published_at is not None else None
     return StoryFeatures(article_id, title.strip(), outlet, time, tuple(own), tuple(linked),
                          context[:2000])
+
+
+def features_of(detail: ArticleDetail) -> StoryFeatures:
+    """Every signal of one fully parsed article (what the index stores per file)."""
+    summary = detail.summary
+    return features_from(
+        summary.id,
+        title=summary.title,
+        outlet=summary.source or summary.source_domain,
+        published_at=summary.published_at,
+        urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
+        related=[(r.url, r.title, r.excerpt) for r in detail.related],
+        excerpt=summary.excerpt,
+        body=detail.body,
+    )
 
 
 def tokens(text: str) -> list[str]:

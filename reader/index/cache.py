@@ -37,7 +37,7 @@ from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
 
 _DECODE_SLICE = 2000
@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS bodies (
     id TEXT PRIMARY KEY,
     body_fold TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    features TEXT NOT NULL,
+    story TEXT
 );
 """
 
@@ -393,6 +401,52 @@ class IndexCache:
                 article_rows,
             ),
             ("INSERT OR REPLACE INTO bodies (id, body_fold) VALUES (?, ?)", body_rows),
+        )
+
+    # -- stories (reader.domain.stories) ------------------------------------------------
+
+    def story_rows(
+        self, stamps: dict[str, FileStamp]
+    ) -> tuple[dict[str, tuple[str, str | None]], list[str], list[str]]:
+        """Story features and assignments still valid for ``stamps``.
+
+        Returns ``(valid, stale, gone)``: ``id -> (features JSON, story id or None)`` for
+        rows whose stamp matches, the ids of ``stamps`` without such a row, and the ids
+        of rows whose file is gone.  A warm start whose ``stale`` and ``gone`` are empty
+        and whose every row has a story reads the stories as they are, grouping nothing.
+        """
+        rows = self._query("SELECT id, size, mtime_ns, inode, features, story FROM stories")
+        valid: dict[str, tuple[str, str | None]] = {}
+        gone: list[str] = []
+        for article_id, size, mtime_ns, inode, features, story in rows or ():
+            stamp = stamps.get(article_id)
+            if stamp is None:
+                gone.append(article_id)
+            elif stamp.size == size and stamp.mtime_ns == mtime_ns and stamp.inode == inode:
+                valid[article_id] = (features, story)
+        stale = [article_id for article_id in stamps if article_id not in valid]
+        return valid, stale, gone
+
+    def store_story_features(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
+        """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows (story unknown)."""
+        storable = [row for row in rows if row[1] >= 0 and _storable(row[0])]
+        if storable:
+            self._write((
+                "INSERT OR REPLACE INTO stories (id, size, mtime_ns, inode, features, story) "
+                "VALUES (?, ?, ?, ?, ?, NULL)",
+                storable,
+            ))
+
+    def store_story_assignments(
+        self, stories: dict[str, str], forget: Iterable[str] = ()
+    ) -> None:
+        """Record each article's story id, and drop the rows of ``forget`` (files gone)."""
+        gone = [(article_id,) for article_id in forget if _storable(article_id)]
+        rows = [(story, article_id) for article_id, story in stories.items()
+                if _storable(article_id)]
+        self._write(
+            ("DELETE FROM stories WHERE id = ?", gone),
+            ("UPDATE stories SET story = ? WHERE id = ?", rows),
         )
 
     def forget(self, ids: Iterable[str]) -> None:

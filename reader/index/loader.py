@@ -13,6 +13,7 @@ files) are parsed in-process, where starting a pool would cost more than it save
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -375,6 +376,58 @@ def _run_chunks(
         executor.shutdown(wait=True, cancel_futures=True)
     if remaining and not stopped:
         yield from _run_in_process(work, root, list(remaining.values()), should_stop)
+
+
+# -- stories -----------------------------------------------------------------------------
+
+
+def story_chunk(root: str, ids: list[str]) -> list[tuple[str, str]]:
+    """``(id, story features JSON)`` of each file: the related links, titles and excerpts
+    and the start of the body, which summaries do not carry (a full front-matter read)."""
+    from reader.domain.parse import load_detail
+    from reader.domain.stories import features_of
+
+    root_path = Path(root)
+    return [
+        (article_id, json.dumps(features_of(load_detail(root_path, article_id)).to_json(),
+                                ensure_ascii=False))
+        for article_id in ids
+    ]
+
+
+def folder_stories(
+    root: Path,
+    stamps: dict[str, FileStamp],
+    cache: IndexCache | None,
+    *,
+    workers: int | None = None,
+) -> dict[str, str]:
+    """Every article id in ``stamps`` -> its story id (:mod:`reader.domain.stories`).
+
+    A warm run whose files are all unchanged reads the stories the index recorded and
+    groups nothing; otherwise the features of new and changed files are read (in worker
+    processes when there are many), the folder is grouped again - the same result a cold
+    run gives, since grouping is a function of the folder alone - and only assignments
+    that moved are written back.
+    """
+    from reader.domain.stories import StoryFeatures, group
+
+    valid, stale, gone = cache.story_rows(stamps) if cache else ({}, list(stamps), [])
+    if not stale and not gone and all(story for _f, story in valid.values()):
+        return {article_id: story for article_id, (_f, story) in valid.items() if story}
+    features = [StoryFeatures.from_json(i, json.loads(text)) for i, (text, _s) in valid.items()]
+    fresh: list[tuple[str, int, int, int, str]] = []
+    for rows in _run_chunks(story_chunk, root, stale, workers=workers, should_stop=None):
+        for article_id, text in rows:
+            stamp = stamps[article_id]
+            fresh.append((article_id, stamp.size, stamp.mtime_ns, stamp.inode, text))
+            features.append(StoryFeatures.from_json(article_id, json.loads(text)))
+    stories = group(features)
+    if cache is not None:
+        cache.store_story_features(fresh)
+        moved = {i: s for i, s in stories.items() if i not in valid or valid[i][1] != s}
+        cache.store_story_assignments(moved, forget=gone)
+    return stories
 
 
 WORKER_NICENESS = 10
