@@ -41,10 +41,15 @@ pytestmark = [
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built ``reader`` executable (the build's output is shown when it fails)."""
     out = tmp_path_factory.mktemp("dist")
+    # Not the make running the tests: its flags (a -j jobserver) belong to it.
+    environment = {
+        name: value for name, value in os.environ.items()
+        if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    }
     built = subprocess.run(
         ["make", "--no-print-directory", "dist",
          f"DIST_DIR={out / 'dist'}", f"DIST_WORK={out / 'build'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=900, check=False,
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     executable = out / "dist" / "reader" / "reader"
