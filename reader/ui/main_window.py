@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
 
         # One current filter: the saved search (or View ▸ filter) narrowed by the typed text.
         panel = self._saved_searches
-        panel.model.set_source(self._model)
+        panel.model.set_source(self._model, self._proxy.folded, self._proxy.is_prefolding)
         panel.model.set_user_searches(self._settings.saved_searches())
         panel.model.userSearchesChanged.connect(self._on_saved_searches_edited)
         panel.searchChosen.connect(self._on_saved_search_chosen)
@@ -523,7 +523,10 @@ class MainWindow(QMainWindow):
         panel.select_query("")
         self._proxy.queryErrorChanged.connect(self._on_query_error_changed)
         self._proxy.queryChanged.connect(self._on_query_changed)
-        self._timeline.set_sources(self._all_summaries, self._timeline_query, self._proxy.folded)
+        self._timeline.set_sources(
+            self._all_summaries, self._timeline_query, self._proxy.folded,
+            self._proxy.is_prefolding,
+        )
         self._timeline.daysChosen.connect(self._on_timeline_days_chosen)
         for signal in (
             self._model.rowsInserted, self._model.rowsRemoved, self._model.modelReset,

@@ -15,6 +15,7 @@ Counts judge what is in memory (metadata); words found only in bodies are not co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -95,6 +96,7 @@ class SavedSearchModel(QAbstractListModel):
         self._counts: list[int | None] = [None] * len(self._searches)
         self._source: ArticleTableModel | None = None
         self._folded = FoldedCache()
+        self._busy: Callable[[], bool] = lambda: False
         self._known: dict[str, tuple[ArticleSummary, int]] = {}
         self._today = date.today()
         self._pending_full: list[int] = []
@@ -225,9 +227,21 @@ class SavedSearchModel(QAbstractListModel):
 
     # -- counting ----------------------------------------------------------------------
 
-    def set_source(self, source: ArticleTableModel) -> None:
-        """Count the articles of ``source`` and follow its changes."""
+    def set_source(
+        self,
+        source: ArticleTableModel,
+        folded: FoldedCache | None = None,
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Count the articles of ``source`` and follow its changes.
+
+        ``folded`` shares the list's folded records; while ``busy()`` (the list is still
+        folding new rows in idle slices) counting waits, so it never folds 100,000 rows
+        in one go on the GUI thread (0.8 s).
+        """
         self._source = source
+        self._folded = folded or self._folded
+        self._busy = busy
         for signal in (
             source.rowsInserted, source.rowsRemoved, source.dataChanged, source.modelReset,
             source.layoutChanged, source.rowsMoved,
@@ -265,6 +279,10 @@ class SavedSearchModel(QAbstractListModel):
         if not self._pending_full:
             self._full_timer.stop()
             return
+        if self._busy():
+            self._full_timer.setInterval(COUNT_DELAY_MS)
+            return
+        self._full_timer.setInterval(0)
         row = self._pending_full.pop(0)
         query = self._queries[row]
         summaries = self._full_summaries
@@ -287,8 +305,8 @@ class SavedSearchModel(QAbstractListModel):
 
     def _count_changes(self) -> None:
         """Judge only the articles added, changed or removed since the last count."""
-        if self._full_timer.isActive():
-            self._diff_timer.start()  # a full count is running: look again afterwards
+        if self._full_timer.isActive() or self._busy():
+            self._diff_timer.start()  # a full count or folding is running: look again after
             return
         if date.today() != self._today:
             self._recount_all()  # date:today means another day now

@@ -22,7 +22,7 @@ from reader.domain.query import FoldedCache, Query
 
 from .chips import mix
 
-RECOUNT_DELAY_MS = 60
+RECOUNT_DELAY_MS = 250
 """Changes to the list or the query arriving within this long are drawn together."""
 BAR_WIDTH = 6
 """Pixels per day, gap included."""
@@ -48,6 +48,7 @@ class TimelineStrip(QWidget):
         self._summaries: Callable[[], list[ArticleSummary]] = list
         self._query: Callable[[], Query | None] = lambda: None
         self._folded = FoldedCache()
+        self._busy: Callable[[], bool] = lambda: False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOUNT_DELAY_MS)
@@ -66,9 +67,15 @@ class TimelineStrip(QWidget):
         summaries: Callable[[], list[ArticleSummary]],
         query: Callable[[], Query | None],
         folded: FoldedCache,
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Where the articles and the query come from; counts follow :meth:`schedule`."""
+        """Where the articles and the query come from; counts follow :meth:`schedule`.
+
+        While ``busy()`` (the list still folding new rows in idle slices) counting waits,
+        so it never folds a whole large folder in one go on the GUI thread.
+        """
         self._summaries, self._query, self._folded = summaries, query, folded
+        self._busy = busy
         self.schedule()
 
     def schedule(self, *_args: object) -> None:
@@ -77,7 +84,10 @@ class TimelineStrip(QWidget):
             self._timer.start()
 
     def recount(self) -> None:
-        """Count the matching articles per day now."""
+        """Count the matching articles per day now (or shortly, while folding is busy)."""
+        if self._busy():
+            self._timer.start()
+            return
         self._timer.stop()
         summaries = self._summaries()
         query = self._query()
