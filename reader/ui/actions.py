@@ -184,6 +184,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("Double-click a row", "Open the original"),
     ("Menu key / right click on a row", "The article's commands"),
     ("Tab / Shift+Tab", "Move between search, list and article"),
+    ("Click / drag on the timeline", "Show one day / a span of days"),
 )
 """Keys handled by the widgets themselves, listed in the shortcuts dialog as well."""
 

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
 
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
         self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
+        self._body_search_stale = False
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
         self._pending_additions: list[ArticleSummary] = []
         self._additions_timer = _single_shot(self, COALESCE_ADDITIONS_MS, self._flush_additions)
@@ -534,6 +535,8 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._timeline.schedule)
             signal.connect(self._search_completer.schedule_refresh)
+        for signal in (library.articlesAdded, library.articlesChanged):
+            signal.connect(self._on_folder_content_changed)
         actions["SavedSearches"].toggled.connect(self._on_saved_searches_toggled)
         actions["Timeline"].toggled.connect(self._on_timeline_toggled)
         actions["NextSavedSearch"].triggered.connect(lambda: panel.step(+1))
@@ -1094,8 +1097,18 @@ class MainWindow(QMainWindow):
 
     def _on_search_timer(self) -> None:
         terms = self._proxy.missing_body_terms()
+        if self._body_search_stale:
+            self._body_search_stale = False
+            terms = self._proxy.query().body_terms
         if terms:
             self._library.search_bodies(*terms)
+
+    def _on_folder_content_changed(self, *_args: object) -> None:
+        """Files came, changed or went: body words are looked up again (the answers in
+        hand stay until the new ones arrive, so matching rows do not flicker)."""
+        if self._proxy.query().body_terms:
+            self._body_search_stale = True
+            self._search_timer.start()
 
     def _on_undo_text_changed(self, text: str) -> None:
         # A title's "&" would otherwise become a menu mnemonic.

@@ -205,3 +205,13 @@ def test_the_completer_offers_fields_and_the_folder_s_values(qtbot, window: Main
     assert completer.currentCompletion() == "topic:"
     completer.activated[str].emit("topic:AI")
     assert search.text() == "is:unpublished topic:AI "
+
+
+def test_body_words_follow_the_live_folder(qtbot, window: MainWindow, folder: Path) -> None:
+    search = window.findChild(QLineEdit, "searchField")
+    search.setText("guild")
+    qtbot.waitUntil(lambda: window_ids(window) == ["body-only.txt"])
+    (folder / "late.md").write_text(
+        "---\ntitle: Late\n---\nThe Guild voted.\n", encoding="utf-8"
+    )
+    qtbot.waitUntil(lambda: window_ids(window) == ["body-only.txt", "late.md"], timeout=10_000)
