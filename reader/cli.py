@@ -33,7 +33,13 @@ from reader.domain.dates import to_iso
 from reader.domain.query import Query, QueryError
 from reader.domain.query import parse as parse_query
 from reader.index.cache import IndexCache
-from reader.index.loader import LoadResult, check_files, load_folder, parse_described
+from reader.index.loader import (
+    LoadResult,
+    check_files,
+    folder_stories,
+    load_folder,
+    parse_described,
+)
 from reader.index.scan import ScanReport, scan_folder_report
 from reader.resources import bundled_seeds as bundled_seeds  # re-exported: it used to live here
 
@@ -191,6 +197,11 @@ def _command_parser() -> argparse.ArgumentParser:
         "(highest first)",
     )
     listing.add_argument(
+        "--group", choices=("story",),
+        help="one line per story (the same news across outlets): headline, outlets, "
+        "articles, how many are published, newest date",
+    )
+    listing.add_argument(
         "--search", metavar="QUERY",
         help="only articles matching the search QUERY: words (in title, excerpt, source, "
         'topics or body, ignoring case and accents), "phrases", OR, -word, (groups), '
@@ -248,7 +259,7 @@ def _dispatch(options: argparse.Namespace) -> int:
     folder = _folder_argument(options.folder)
     if options.command == "list":
         return list_command(folder, as_json=options.json, state=options.state,
-                            sort=options.sort, search=options.search)
+                            sort=options.sort, search=options.search, group=options.group)
     if options.command == "show":
         return show_command(folder, options.id, as_json=options.json)
     if options.command in ("publish", "unpublish"):
@@ -316,9 +327,12 @@ def install_desktop_command(*, remove: bool = False) -> int:
 
 def list_command(
     folder: Path, *, as_json: bool = False, state: str = "all", sort: str = "date",
-    search: str | None = None,
+    search: str | None = None, group: str | None = None,
 ) -> int:
     """``reader list``: the folder's articles, filtered, sorted, as a table or JSON Lines.
+
+    Every JSON line carries its article's ``story`` (:mod:`reader.domain.stories`, read
+    from the index); ``group="story"`` prints one entry per story of the selected articles.
 
     ``search`` is the search language (:mod:`reader.domain.query`), parsed before anything
     is read so that a malformed query costs nothing and prints nothing on stdout.
@@ -332,23 +346,27 @@ def list_command(
             return EXIT_USAGE
     cache = IndexCache.open(folder)
     try:
-        fast = as_json and (query is None or query.is_empty) and sort == "date"
+        fast = as_json and (query is None or query.is_empty) and sort == "date" and not group
         if fast and _list_cached_lines(folder, cache, state):
             return EXIT_OK
         result = _load(folder, cache)
         articles = [a for a in result.articles.values() if _in_state(a, state)]
         if query is not None and not query.is_empty:
             articles = _search(articles, query, cache)
+        stories = folder_stories(folder, result.stamps, cache) if as_json or group else {}
     finally:
         cache.close()
     articles.sort(key=_SORT_KEYS[sort])
     _report_unreadable(result.unreadable_dirs)
     out = sys.stdout
-    if as_json:
+    if group == "story":
+        _write_stories(out, articles, stories, as_json=as_json)
+    elif as_json:
         for start in range(0, len(articles), _LINES_PER_WRITE):
-            out.write(
-                "".join(map(json_line, articles[start : start + _LINES_PER_WRITE]))
-            )
+            out.write("".join(
+                with_story(json_line(a), stories.get(a.id, a.id))
+                for a in articles[start : start + _LINES_PER_WRITE]
+            ))
     else:
         _write_table(out, articles)
     out.flush()
@@ -382,9 +400,10 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     if state != "all":
         listed = [row for row in listed if row[2] == state]
     listed.sort(key=_cached_date_key)
+    stories = folder_stories(folder, report.files, cache)
     _report_unreadable(report.unreadable_dirs)
     out = sys.stdout
-    _write_lines(out, [row[1] for row in listed])
+    _write_lines(out, [with_story(row[1], stories.get(row[0], row[0])) for row in listed])
     out.flush()
     return True
 
@@ -485,6 +504,76 @@ def json_line(article: ArticleSummary) -> str:
         f'"error": {"null" if error is None else _quote(error.message)}, '
         f'"warnings": [{", ".join(_quote(w.message) for w in article.warnings)}]}}\n'
     )
+
+
+def with_story(line: str, story: str) -> str:
+    """A list line with its ``"story"`` added last: the story is not stored in the line,
+    since it moves when *other* files change, so it is joined on at print time."""
+    return f'{line[:-2]}, "story": {_quote(story)}}}\n'
+
+
+def story_records(
+    articles: list[ArticleSummary], stories: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One record per story of ``articles`` (already selected and sorted), newest first.
+
+    The headline is the earliest-published selected article's title (the report that
+    broke the news), preferring files with front matter (a written headline) over
+    body-only ones whose title is their first line; ``articles`` keeps the
+    list order; ``outlets`` are the distinct sources in that order.
+    """
+    members: dict[str, list[ArticleSummary]] = {}
+    for article in articles:
+        members.setdefault(stories.get(article.id, article.id), []).append(article)
+    records = []
+    for story, group in members.items():
+        titled = [a for a in group if a.has_front_matter] or group  # a written headline
+        dated = [a for a in titled if a.published_at is not None]
+        lead = min(dated, key=lambda a: (a.published_at, a.id)) if dated else titled[0]
+        newest = max((a.published_at for a in group if a.published_at), default=None)
+        outlets = list(dict.fromkeys(a.source or a.source_domain for a in group))
+        records.append({
+            "story": story,
+            "headline": lead.title,
+            "articles": [a.id for a in group],
+            "outlets": [outlet for outlet in outlets if outlet],
+            "published": sum(1 for a in group if a.published and not a.is_error),
+            "newest": _iso(newest),
+        })
+    records.sort(key=lambda r: r["story"])
+    records.sort(key=lambda r: r["newest"] or "", reverse=True)  # stable: undated last
+    return records
+
+
+def _write_stories(
+    out: TextIO, articles: list[ArticleSummary], stories: dict[str, str], *, as_json: bool
+) -> None:
+    records = story_records(articles, stories)
+    if as_json:
+        out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        return
+    import shutil
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    header = ("NEWEST", "ARTICLES", "PUBLISHED", "OUTLETS", "HEADLINE")
+    rows = [
+        (
+            (r["newest"] or "")[:10],
+            str(len(r["articles"])),
+            str(r["published"]),
+            printable(", ".join(r["outlets"])),
+            printable(r["headline"]),
+        )
+        for r in records
+    ]
+    widths = [10, 8, 9, 0, 0]
+    widths[3] = min(40, max([7] + [display_width(r[3]) for r in rows]))
+    widths[4] = max(20, width - sum(widths[:4]) - 8)
+    lines = []
+    for row in (header, *rows):
+        cells = [fit(cell, widths[i], right=i in (1, 2)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip() + "\n")
+    out.write("".join(lines))
 
 
 def _json_text(value: str | None) -> str:
@@ -614,11 +703,25 @@ def show_command(folder: Path, article_id: str, *, as_json: bool = False) -> int
     detail = load_detail(folder, resolved)
     out = sys.stdout
     if as_json:
-        out.write(json.dumps(detail_record(detail, folder), ensure_ascii=False, indent=2) + "\n")
+        record = detail_record(detail, folder)
+        record["story"] = _story_of(folder, resolved)
+        out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(_detail_text(detail, folder))
     out.flush()
     return EXIT_OK
+
+
+def _story_of(folder: Path, article_id: str) -> dict[str, Any]:
+    """``{"id": story id, "articles": [ids]}`` of one article, from the index."""
+    cache = IndexCache.open(folder)
+    try:
+        stories = folder_stories(folder, _scan(folder).files, cache)
+    finally:
+        cache.close()
+    story = stories.get(article_id, article_id)
+    members = sorted(i for i, s in stories.items() if s == story)
+    return {"id": story, "articles": members or [article_id]}
 
 
 def detail_record(detail: ArticleDetail, folder: Path) -> dict[str, Any]:

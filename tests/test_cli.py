@@ -31,7 +31,7 @@ SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
 REPO = Path(__file__).resolve().parent.parent
 LIST_KEYS = {
     "id", "title", "excerpt", "published_at", "source", "url", "published", "quality", "heat",
-    "topics", "error", "warnings",
+    "topics", "error", "warnings", "story",
 }
 SECURED_TOKEN_PART = "LYIG/NLvfz9yrUnpuzAUhk1f1XnFRM8oTOzJjDTqjqeGD1ktvhW7hzMccmtIE2lDaPNlA0I9"
 

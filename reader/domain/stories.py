@@ -442,8 +442,9 @@ class StoryGrouper:
         title, has_context = entry.title, bool(entry.context)
         for other in self._candidates(article_id) - done - edges.keys():
             candidate = entries[other]
-            if (
-                len(title & candidate.title) < 2
+            shared = len(title & candidate.title)
+            if not shared or (
+                shared < 2
                 and not (has_context and candidate.context)
                 and min(len(title), len(candidate.title)) > 1
             ):
@@ -468,9 +469,9 @@ class StoryGrouper:
             return 0.0
         shared = ea.title & eb.title
         both_context = ea.context and eb.context
-        if len(shared) < 2 and not both_context and not (
+        if not shared or (len(shared) < 2 and not both_context and not (
             len(shared) == 1 and min(len(ea.title), len(eb.title)) == 1
-        ):
+        )):
             return 0.0
         w2 = self._w2
         best = 0.0
@@ -478,7 +479,7 @@ class StoryGrouper:
             dot = sum([w2.get(t, 0.0) for t in sorted(shared)])
             if dot:
                 best = dot / (ea.title_norm * eb.title_norm)
-        if both_context:
+        if both_context and shared:  # context alone (shared boilerplate) never links
             dot = 0.0
             for token in sorted((ea.title | ea.context) & (eb.title | eb.context)):
                 dot += w2.get(token, 0.0) * (1.0 if token in ea.title else CONTEXT_WEIGHT) * (

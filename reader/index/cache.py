@@ -407,25 +407,29 @@ class IndexCache:
 
     def story_rows(
         self, stamps: dict[str, FileStamp]
-    ) -> tuple[dict[str, tuple[str, str | None]], list[str], list[str]]:
-        """Story features and assignments still valid for ``stamps``.
+    ) -> tuple[dict[str, str | None], list[str], list[str]]:
+        """Story assignments still valid for ``stamps`` (features are not read here).
 
-        Returns ``(valid, stale, gone)``: ``id -> (features JSON, story id or None)`` for
-        rows whose stamp matches, the ids of ``stamps`` without such a row, and the ids
-        of rows whose file is gone.  A warm start whose ``stale`` and ``gone`` are empty
-        and whose every row has a story reads the stories as they are, grouping nothing.
+        Returns ``(valid, stale, gone)``: ``id -> story id`` (None when not yet grouped)
+        for rows whose stamp matches, the ids of ``stamps`` without such a row, and the
+        ids of rows whose file is gone.  A warm start whose ``stale`` and ``gone`` are
+        empty and whose every row has a story reads the stories as they are.
         """
-        rows = self._query("SELECT id, size, mtime_ns, inode, features, story FROM stories")
-        valid: dict[str, tuple[str, str | None]] = {}
+        rows = self._query("SELECT id, size, mtime_ns, inode, story FROM stories")
+        valid: dict[str, str | None] = {}
         gone: list[str] = []
-        for article_id, size, mtime_ns, inode, features, story in rows or ():
+        for article_id, size, mtime_ns, inode, story in rows or ():
             stamp = stamps.get(article_id)
             if stamp is None:
                 gone.append(article_id)
             elif stamp.size == size and stamp.mtime_ns == mtime_ns and stamp.inode == inode:
-                valid[article_id] = (features, story)
+                valid[article_id] = story
         stale = [article_id for article_id in stamps if article_id not in valid]
         return valid, stale, gone
+
+    def story_features(self) -> dict[str, str]:
+        """Every stored ``id -> story features JSON`` (check stamps with :meth:`story_rows`)."""
+        return dict(self._query("SELECT id, features FROM stories") or ())
 
     def store_story_features(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows (story unknown)."""

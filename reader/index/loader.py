@@ -413,9 +413,14 @@ def folder_stories(
     from reader.domain.stories import StoryFeatures, group
 
     valid, stale, gone = cache.story_rows(stamps) if cache else ({}, list(stamps), [])
-    if not stale and not gone and all(story for _f, story in valid.values()):
-        return {article_id: story for article_id, (_f, story) in valid.items() if story}
-    features = [StoryFeatures.from_json(i, json.loads(text)) for i, (text, _s) in valid.items()]
+    if not stale and not gone and all(valid.values()):
+        return {article_id: story for article_id, story in valid.items() if story}
+    stored = cache.story_features() if cache is not None and valid else {}
+    features = [
+        StoryFeatures.from_json(article_id, json.loads(stored[article_id]))
+        for article_id in valid
+        if article_id in stored
+    ]
     fresh: list[tuple[str, int, int, int, str]] = []
     for rows in _run_chunks(story_chunk, root, stale, workers=workers, should_stop=None):
         for article_id, text in rows:
@@ -425,7 +430,7 @@ def folder_stories(
     stories = group(features)
     if cache is not None:
         cache.store_story_features(fresh)
-        moved = {i: s for i, s in stories.items() if i not in valid or valid[i][1] != s}
+        moved = {i: s for i, s in stories.items() if valid.get(i) != s}
         cache.store_story_assignments(moved, forget=gone)
     return stories
 

@@ -1,0 +1,145 @@
+"""``reader list`` and ``reader show`` speak stories: the "story" field and ``--group story``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(folder: Path, name: str, title: str, *, when: str, source: str,
+          url: str = "", related: str = "", published: bool = False) -> Path:
+    lines = ["---", f'title: "{title}"', f"publishedDateTime: {when}",
+             f"published: {'true' if published else 'false'}",
+             f"provider:\n  name: {source}\n  domain: {source.lower()}.com"]
+    if url:
+        lines.append(f'webUrl: "{url}"')
+    if related:
+        lines.append(f'related:\n  - title: "Coverage"\n    webUrl: "{related}"')
+    lines += ["---", "Body.\n"]
+    path = folder / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    write(tmp_path, "a.md", "Wagner chief Prigozhin listed as passenger on crashed plane",
+          when="2023-08-23T18:00:00Z", source="Reuters", url="https://reuters.com/prigozhin")
+    write(tmp_path, "b.md", "Prigozhin on board plane that crashed near Moscow, Russia says",
+          when="2023-08-23T19:00:00Z", source="BBC", published=True)
+    write(tmp_path, "c.md", "Unrelated words entirely about gardening",
+          when="2023-08-24T08:00:00Z", source="AP", related="https://www.reuters.com/prigozhin/")
+    write(tmp_path, "d.md", "Spain beat England to win the Women's World Cup final",
+          when="2023-08-20T12:00:00Z", source="ESPN")
+    return tmp_path
+
+
+def lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_the_seeds_share_one_story_in_list_json(capsys):
+    code, out, _err = run(capsys, "list", os.fspath(SEEDS), "--json")
+    assert code == 0
+    assert {row["id"]: row["story"] for row in lines(out)} == {
+        SEED_FULL: SEED_FULL, SEED_BODY_ONLY: SEED_FULL,
+    }
+
+
+def test_every_list_line_has_its_story_cold_and_warm(news, capsys):
+    cold = lines(run(capsys, "list", os.fspath(news), "--json")[1])
+    warm = lines(run(capsys, "list", os.fspath(news), "--json")[1])
+    assert cold == warm
+    stories = {row["id"]: row["story"] for row in cold}
+    assert stories == {"a.md": "a.md", "b.md": "a.md", "c.md": "a.md", "d.md": "d.md"}
+
+
+def test_a_new_file_joins_its_story_on_the_warm_path(news, capsys):
+    run(capsys, "list", os.fspath(news), "--json")
+    write(news, "0.md", "Plane carrying Wagner chief Prigozhin crashes near Moscow",
+          when="2023-08-23T18:30:00Z", source="AP")
+    stories = {row["id"]: row["story"] for row in lines(run(capsys, "list", os.fspath(news),
+                                                            "--json")[1])}
+    assert stories["a.md"] == stories["b.md"] == stories["0.md"] == "0.md"
+    assert stories["d.md"] == "d.md"
+    (news / "0.md").unlink()
+    stories = {row["id"]: row["story"] for row in lines(run(capsys, "list", os.fspath(news),
+                                                            "--json")[1])}
+    assert stories == {"a.md": "a.md", "b.md": "a.md", "c.md": "a.md", "d.md": "d.md"}
+
+
+def test_the_full_path_and_the_fast_path_agree_on_stories(news, capsys):
+    fast = lines(run(capsys, "list", os.fspath(news), "--json")[1])
+    full = lines(run(capsys, "list", os.fspath(news), "--json", "--sort", "title")[1])
+    assert sorted(fast, key=lambda r: r["id"]) == sorted(full, key=lambda r: r["id"])
+
+
+def test_group_story_json(news, capsys):
+    code, out, _err = run(capsys, "list", os.fspath(news), "--group", "story", "--json")
+    assert code == 0
+    records = lines(out)
+    assert [r["story"] for r in records] == ["a.md", "d.md"]  # newest story first
+    story = records[0]
+    assert set(story) == {"story", "headline", "articles", "outlets", "published", "newest"}
+    assert sorted(story["articles"]) == ["a.md", "b.md", "c.md"]
+    assert sorted(story["outlets"]) == ["AP", "BBC", "Reuters"]
+    assert story["published"] == 1
+    assert story["headline"] == "Wagner chief Prigozhin listed as passenger on crashed plane"
+    assert story["newest"].startswith("2023-08-24T08:00")
+
+
+def test_state_selects_articles_before_grouping(news, capsys):
+    out = run(capsys, "list", os.fspath(news), "--group", "story", "--json",
+              "--state", "unpublished")[1]
+    records = {r["story"]: r for r in lines(out)}
+    assert sorted(records["a.md"]["articles"]) == ["a.md", "c.md"]
+    assert records["a.md"]["published"] == 0
+
+
+def test_search_selects_articles_before_grouping(news, capsys):
+    out = run(capsys, "list", os.fspath(news), "--group", "story", "--json",
+              "--search", "Moscow")[1]
+    assert [(r["story"], r["articles"]) for r in lines(out)] == [("a.md", ["b.md"])]
+
+
+def test_group_story_table(news, capsys):
+    code, out, _err = run(capsys, "list", os.fspath(news), "--group", "story")
+    assert code == 0
+    header, first, second = out.splitlines()
+    assert header.split() == ["NEWEST", "ARTICLES", "PUBLISHED", "OUTLETS", "HEADLINE"]
+    assert first.split()[:3] == ["2023-08-24", "3", "1"]
+    assert "Wagner chief Prigozhin" in first
+    assert second.split()[:3] == ["2023-08-20", "1", "0"]
+
+
+def test_show_json_names_the_story_and_its_articles(news, capsys):
+    code, out, _err = run(capsys, "show", os.fspath(news), "c.md", "--json")
+    assert code == 0
+    assert json.loads(out)["story"] == {"id": "a.md", "articles": ["a.md", "b.md", "c.md"]}
+    out = run(capsys, "show", os.fspath(news), "d.md", "--json")[1]
+    assert json.loads(out)["story"] == {"id": "d.md", "articles": ["d.md"]}
+
+
+def test_a_warm_run_groups_exactly_as_the_cold_run(tmp_path, capsys):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    cold = run(capsys, "list", os.fspath(folder), "--group", "story", "--json")[1]
+    warm = run(capsys, "list", os.fspath(folder), "--group", "story", "--json")[1]
+    assert cold == warm
+    assert len(lines(cold)) == 1
