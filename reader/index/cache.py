@@ -37,11 +37,26 @@ from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
 
 _DECODE_SLICE = 2000
 """Rows read and decoded at a time by :meth:`IndexCache.lookup` (one ``json.loads`` each)."""
+_FIRST_SLICE = 300
+"""The first slice of :meth:`IndexCache.newest_first`: a screenful and more, at once."""
+
+_PUBLISHED_TIME = (
+    "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END)"
+)
+"""A row's publication instant (``summary_to_json`` puts its ISO text at index 2; julianday
+reads its offset, so 23:46-07:00 sorts after 23:56+00:00 as it should); a garbled row,
+which json_extract would refuse (failing the write), has none."""
+_NEWEST_FIRST = (
+    "SELECT id, size, mtime_ns, inode, summary FROM articles ORDER BY "
+    f"{_PUBLISHED_TIME} DESC, lower(json_extract(summary, '$[0]')) DESC, id DESC"
+)
+"""The list's default order (newest first, then by title and id, as the model's key)."""
+_NEWEST_INDEX = f"CREATE INDEX IF NOT EXISTS articles_newest ON articles {_PUBLISHED_TIME}"
 
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long to wait for another reader process (the window beside a ``reader list``)."""
@@ -236,6 +251,41 @@ class IndexCache:
         return cls(_connect(None), None)
 
     # -- reading -------------------------------------------------------------------------
+
+    def newest_first(
+        self, on_slice: Callable[[dict[str, ArticleSummary]], None] | None = None
+    ) -> dict[str, tuple[FileStamp, ArticleSummary]]:
+        """Every cached summary with the stamp it was read with, newest publication first.
+
+        For a warm start that shows rows before the folder is scanned: the first slice
+        reaches ``on_slice`` a few milliseconds after the call (the order comes from the
+        ``articles_newest`` index, no sort), and because the list's default order is
+        newest first, each slice lands in the list below the one before, one contiguous
+        insert rather than rows all over it.  The rows are not checked against the disk:
+        the caller scans and corrects them.  Runs with the cache locked (``on_slice``
+        must not call back into it).
+        """
+        cached: dict[str, tuple[FileStamp, ArticleSummary]] = {}
+        with self._lock:
+            try:
+                try:
+                    cursor = self._connection.execute(_NEWEST_FIRST)
+                except sqlite3.OperationalError:  # an SQLite without JSON functions
+                    cursor = self._connection.execute(_NEWEST_FIRST.partition(" ORDER")[0])
+                size = _FIRST_SLICE
+                while rows := cursor.fetchmany(size):
+                    size = _DECODE_SLICE
+                    decoded = summaries_from_json([(row[0], row[4]) for row in rows])
+                    for article_id, file_size, mtime_ns, inode, _text in rows:
+                        summary = decoded.get(article_id)
+                        if summary is not None:
+                            cached[article_id] = (FileStamp(file_size, mtime_ns, inode), summary)
+                    if on_slice is not None and decoded:
+                        on_slice(decoded)
+            except sqlite3.Error as exc:
+                self._recover(exc)
+                return {}
+        return cached
 
     def lookup(
         self,
@@ -534,6 +584,9 @@ def _connect(path: Path | None) -> sqlite3.Connection:
                 connection.execute("DROP TABLE IF EXISTS articles")
                 connection.execute("DROP TABLE IF EXISTS bodies")
                 connection.executescript(_SCHEMA)
+                # Optional: without JSON functions the warm start reads rows unordered.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    connection.execute(_NEWEST_INDEX)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         # A cheap read of both tables proves the file is a database of the right shape.
         connection.execute(

@@ -79,6 +79,7 @@ def load_folder(
     batch_size: int = 500,
     should_stop: Callable[[], bool] | None = None,
     cache: IndexCache | None = None,
+    on_removed: Callable[[list[str]], None] | None = None,
 ) -> LoadResult:
     """Every article summary under ``root``.
 
@@ -87,23 +88,53 @@ def load_folder(
     (``cache`` if given, else the folder's own cache unless ``use_cache`` is False), and
     rows of files that are gone are pruned.  Raises ``OSError`` only if ``root`` itself
     cannot be listed.
+
+    With ``on_removed`` as well, the cached rows are handed on *before* the folder is
+    scanned, newest first, as the cache last knew them: a window shows them at once
+    instead of after a walk of the whole folder (half a second at 100,000 files).  The
+    scan then corrects them: ``on_removed`` gets the ids whose files are gone, and files
+    that changed are parsed and handed to ``on_batch`` again (the caller tells a known id
+    from a new one).
     """
     started = time.perf_counter()
-    report = scan_folder_report(root)
-    result = LoadResult(stamps=report.files, unreadable_dirs=report.unreadable_dirs)
     own_cache = IndexCache.open(root) if cache is None and use_cache else None
     index = cache or own_cache
+    early = index is not None and on_batch is not None and on_removed is not None
     try:
         emit = _Batcher(on_batch, batch_size)
 
         def hand_on(decoded: dict[str, ArticleSummary]) -> None:
             for summary in decoded.values():
                 emit.add(summary)
+            if not emit.handed_on:
+                emit.flush()  # the first rows go out at once, not once a batch is full
 
-        if index is not None:
+        shown: dict[str, tuple[FileStamp, ArticleSummary]] = {}
+        if early:
+            assert index is not None
+            if not os.path.isdir(root):
+                raise NotADirectoryError(20, "not a folder", str(root))
+            shown = index.newest_first(hand_on)
+            emit.flush()
+        report = scan_folder_report(root)
+        result = LoadResult(stamps=report.files, unreadable_dirs=report.unreadable_dirs)
+        if early:
+            assert on_removed is not None
+            gone = [article_id for article_id in shown if article_id not in report.files]
+            if gone:
+                on_removed(gone)
+            found = {
+                article_id: summary
+                for article_id, (stamp, summary) in shown.items()
+                if report.files.get(article_id) == stamp
+            }
+            missing = [article_id for article_id in report.files if article_id not in found]
+        elif index is not None:
             found, missing = index.lookup(result.stamps, hand_on if on_batch else None)
         else:
             found, missing = {}, list(result.stamps)
+        # Newest files first: a cold start shows what arrived last before the archive.
+        missing.sort(key=lambda article_id: report.files[article_id].mtime_ns, reverse=True)
         result.articles.update(found)
         result.cached = len(found)
         emit.flush()
@@ -170,6 +201,7 @@ class _Batcher:
         self._sink = sink
         self._size = max(1, size)
         self._pending: list[ArticleSummary] = []
+        self.handed_on = 0
 
     def add(self, summary: ArticleSummary) -> None:
         if self._sink is None:
@@ -181,6 +213,7 @@ class _Batcher:
     def flush(self) -> None:
         if self._sink is not None and self._pending:
             batch, self._pending = self._pending, []
+            self.handed_on += len(batch)
             self._sink(batch)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,36 @@ def test_lookup_hands_on_valid_summaries_slice_by_slice(tmp_path: Path) -> None:
     assert handed_on == found
     assert "00003.txt" not in found
     assert missing == ["00003.txt"]
+    index.close()
+
+
+def test_newest_first_hands_on_every_row_by_publication_instant(tmp_path: Path) -> None:
+    """The warm start's order: newest first across time zones, undated rows last."""
+    index = IndexCache.open(tmp_path)
+    utc, minus_seven = UTC, timezone(timedelta(hours=-7))
+    rows = [
+        summary("a.txt", published_at=datetime(2024, 12, 28, 23, 56, tzinfo=utc)),
+        # Earlier on the calendar but later in time: 23:46-07:00 is 06:46 the next day.
+        summary("b.txt", published_at=datetime(2024, 12, 28, 23, 46, tzinfo=minus_seven)),
+        summary("c.txt"),
+        summary("d.txt", published_at=datetime(2023, 1, 1, tzinfo=utc)),
+    ]
+    count = cache_module._FIRST_SLICE + 5
+    rows += [
+        summary(f"old/{n:04d}.txt", published_at=datetime(2020, 1, 1, tzinfo=utc) - timedelta(n))
+        for n in range(count)
+    ]
+    index.store([(item, STAMP, "") for item in rows])
+    slices: list[dict[str, ArticleSummary]] = []
+
+    cached = index.newest_first(slices.append)
+
+    order = [article_id for part in slices for article_id in part]
+    assert order[:3] == ["b.txt", "a.txt", "d.txt"]
+    assert order[-1] == "c.txt"
+    assert len(slices[0]) == cache_module._FIRST_SLICE
+    assert set(cached) == set(order) and len(order) == len(rows)
+    assert cached["a.txt"] == (STAMP, rows[0])
     index.close()
 
 

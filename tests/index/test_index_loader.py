@@ -131,6 +131,39 @@ def test_batches_bring_cached_rows_first_then_parsed_ones(tmp_path: Path) -> Non
     assert set(delivered[-2:]) == {"week0/00003.txt", "week1/00004.txt"}
 
 
+def test_an_early_load_shows_cached_rows_newest_first_then_corrects_them(
+    tmp_path: Path,
+) -> None:
+    """A warm window's start: the cache's rows before the scan, then what the scan found."""
+    folder = make_folder(tmp_path / "articles", 25)
+    load_folder(folder)
+    changed = folder / "week0" / "00003.txt"
+    changed.write_text(changed.read_text().replace("Story 3:", "Story three:"))
+    (folder / "week1" / "00004.txt").unlink()
+    added = folder / "week2" / "new.txt"
+    added.write_text((SEEDS / SEED_BODY_ONLY).read_text(encoding="utf-8"))
+    events: list[tuple[str, list[str]]] = []
+
+    result = load_folder(
+        folder,
+        on_batch=lambda batch: events.append(("batch", [summary.id for summary in batch])),
+        on_removed=lambda gone: events.append(("removed", gone)),
+        batch_size=10,
+    )
+
+    kinds = [kind for kind, _ids in events]
+    assert kinds.index("removed") > kinds.index("batch")
+    removed = [ids for kind, ids in events if kind == "removed"]
+    assert removed == [["week1/00004.txt"]]
+    handed_on = [article_id for kind, ids in events if kind == "batch" for article_id in ids]
+    # All 25 cached rows first (the deleted one too: the scan has not run yet), then the
+    # changed and the new file, parsed.
+    assert len(handed_on[:25]) == len(set(handed_on[:25])) == 25
+    assert sorted(handed_on[25:]) == ["week0/00003.txt", "week2/new.txt"]
+    assert set(result.articles) == set(handed_on) - {"week1/00004.txt"}
+    assert "Story three" in result.articles["week0/00003.txt"].title
+
+
 def test_should_stop_ends_the_load_early_and_keeps_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

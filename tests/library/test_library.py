@@ -99,6 +99,33 @@ def test_a_second_open_uses_the_cache_and_lists_the_same(qtbot, library, recorde
     assert recorder.shown == first
 
 
+def test_a_warm_open_shows_the_cached_rows_then_what_changed_while_closed(
+    qtbot, library, recorder, folder
+):
+    write(folder / "kept.md", article_text("Kept"))
+    write(folder / "edited.md", article_text("Before"))
+    write(folder / "deleted.md", article_text("Deleted"))
+    open_and_settle(qtbot, library, recorder, folder)
+    library.open_folder(folder.parent)  # away, so the next open is a fresh warm start
+    qtbot.waitUntil(lambda: recorder.finished >= 2 and library.is_settled(), timeout=10_000)
+    write(folder / "edited.md", article_text("After, a longer title"))
+    (folder / "deleted.md").unlink()
+    write(folder / "new.md", article_text("New"))
+    recorder.added.clear()
+    recorder.changed.clear()
+    recorder.removed.clear()
+
+    open_and_settle(qtbot, library, recorder, folder)
+
+    # Every cached row came first, as the cache knew it; the scan then corrected them.
+    assert {"kept.md", "edited.md", "deleted.md"} <= set(recorder.added)
+    assert recorder.removed == ["deleted.md"]
+    assert [summary.id for summary in recorder.changed] == ["edited.md"]
+    assert recorder.shown["edited.md"].title == "After, a longer title"
+    assert set(recorder.shown) == {SEED_FULL, SEED_BODY_ONLY, "kept.md", "edited.md", "new.md"}
+    assert set(library.articles()) == set(recorder.shown)
+
+
 def test_stray_temp_files_of_a_killed_write_are_removed_on_open(
     qtbot, library, recorder, folder
 ):

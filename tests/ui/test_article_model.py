@@ -121,6 +121,55 @@ def test_a_changed_sort_key_moves_the_row_and_keeps_selection_anchor(model):
     assert ids_in_view_order(model)[1] == "a/0000.md"
 
 
+def test_a_long_list_moves_unheld_rows_as_remove_and_insert_and_keeps_the_held_ones(
+    qtmodeltester, model, request, monkeypatch, qtbot
+):
+    # The long-list paths, on a list made "long" by lowering the threshold.
+    import reader.ui.article_model as article_model
+
+    monkeypatch.setattr(article_model, "_LONG_LIST_ROWS", 10)
+    model.reset_articles([make(i) for i in range(40)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(model, force_py=True)
+    proxy_tester = ModelTester(request.config)
+    proxy_tester.check(proxy, force_py=True)
+    held = QPersistentModelIndex(model.index(model.row_of("a/0003.md"), 0))
+
+    # A row far from any held index: a removal and an insert, not a move.
+    with qtbot.assertNotEmitted(model.rowsMoved), qtbot.waitSignal(model.rowsInserted):
+        model.update_articles([make(30, published_at=BASE + timedelta(days=1))])
+    assert model.row_of("a/0030.md") == 0
+    assert held.data(Role.ID) == "a/0003.md"
+
+    # The held row itself: a real move, so the view's index follows it.
+    with qtbot.waitSignal(model.rowsMoved):
+        model.update_articles([make(3, published_at=BASE - timedelta(days=5))])
+    assert held.isValid() and held.data(Role.ID) == "a/0003.md"
+    assert ids_in_view_order(model)[-1] == "a/0003.md"
+
+    # A batch landing in more runs than a long list allows goes in as one block.
+    with qtbot.waitSignal(model.layoutChanged):
+        interleaved = [BASE - timedelta(hours=5 * i, minutes=30) for i in range(8)]
+        model.add_articles([make(100 + i, published_at=at) for i, at in enumerate(interleaved)])
+    fresh = ArticleTableModel()
+    fresh.reset_articles([model.summary(i) for i in ids_in_view_order(model)])
+    assert ids_in_view_order(model) == ids_in_view_order(fresh)
+
+
+def test_rows_are_found_by_id_after_every_kind_of_change(model):
+    model.reset_articles([make(i) for i in range(30)])
+    model.add_articles([make(i) for i in range(30, 40)])
+    model.remove_articles(["a/0002.md", "a/0033.md"])
+    model.update_articles([make(7, published_at=BASE + timedelta(days=2))])
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    for row, article_id in enumerate(ids_in_view_order(model)):
+        assert model.row_of(article_id) == row
+        assert model.summary(article_id).id == article_id
+    assert model.row_of("a/0002.md") is None
+    assert model.summary("a/0033.md") is None
+
+
 def test_updates_emit_data_changed_not_reset(model, qtbot):
     model.reset_articles([make(i) for i in range(10)])
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
