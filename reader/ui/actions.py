@@ -124,6 +124,14 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec(
+        "GroupByStory",
+        "Group by &Story",
+        "View",
+        ("Ctrl+G",),
+        "Group the list by story: the same news across outlets under one row",
+        checkable=True,
+    ),
+    ActionSpec(
         "RemoteImages",
         "&Remote Images",
         "View",
@@ -159,6 +167,20 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Article",
         (),
         "Open the AMP page through the AMP cache in the browser",
+    ),
+    ActionSpec(
+        "PublishAndNext",
+        "Publish and &Next",
+        "Article",
+        ("Shift+P",),
+        "Publish the current article and move to the next one",
+    ),
+    ActionSpec(
+        "NextUnpublishedStory",
+        "Next &Unpublished Story",
+        "Article",
+        ("N",),
+        "Move to the next story with no published article (groups the list by story)",
     ),
     ActionSpec("NextArticle", "&Next Article", "Article", ("J",), "Move to the next article"),
     ActionSpec(

@@ -97,6 +97,7 @@ from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_completer import SearchCompleter
 from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
+from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
 from reader.ui.timeline import TimelineStrip
 
 DETAIL_DELAY_MS = 80
@@ -281,6 +282,19 @@ class MainWindow(QMainWindow):
         list_layout.setSpacing(0)
         list_layout.addWidget(self._timeline)
         list_layout.addWidget(view, 1)
+        # View ▸ Group by Story swaps in this tree over the same filtered, sorted rows.
+        self._story_model = StoryTreeModel(self._proxy, self)
+        self._story_view = StoryView(self)
+        self._story_view.setObjectName("storyView")
+        self._story_view.setModel(self._story_model)
+        self._story_view.setIconSize(QSize(16, 16))
+        self._story_view.header().setStretchLastSection(False)
+        self._story_view.header().setSectionResizeMode(
+            Column.TITLE, QHeaderView.ResizeMode.Stretch
+        )
+        self._story_view.hide()
+        list_layout.addWidget(self._story_view, 1)
+        self._stories = StoryGrouping(self)
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
@@ -420,6 +434,7 @@ class MainWindow(QMainWindow):
         for key in ("SavedSearches", "NextSavedSearch", "PreviousSavedSearch", "SaveSearch"):
             view_menu.addAction(actions[key])
         view_menu.addAction(actions["Timeline"])
+        view_menu.addAction(actions["GroupByStory"])
         view_menu.addSeparator()
         view_menu.addAction(actions["RemoteImages"])
         view_menu.addSeparator()
@@ -429,6 +444,8 @@ class MainWindow(QMainWindow):
         article_menu = bar.addMenu("&Article")
         self._add_article_actions(article_menu)
         article_menu.addSeparator()
+        article_menu.addAction(actions["PublishAndNext"])
+        article_menu.addAction(actions["NextUnpublishedStory"])
         article_menu.addAction(actions["NextArticle"])
         article_menu.addAction(actions["PreviousArticle"])
 
@@ -593,6 +610,15 @@ class MainWindow(QMainWindow):
         actions["OpenAmp"].triggered.connect(self._on_open_amp)
         actions["OpenCdnAmp"].triggered.connect(self._on_open_cdn_amp)
         actions["NextArticle"].triggered.connect(self._on_next_article)
+        actions["GroupByStory"].toggled.connect(self._on_group_by_story_toggled)
+        actions["PublishAndNext"].triggered.connect(self.publish_and_next)
+        actions["NextUnpublishedStory"].triggered.connect(self._on_next_unpublished_story)
+        self._story_view.currentArticleChanged.connect(self._on_story_article_changed)
+        self._story_view.doubleClicked.connect(self._on_view_double_clicked)
+        self._stories.storiesReady.connect(self._story_model.set_stories)
+        for signal in (library.loadFinished, library.articlesAdded, library.articlesChanged,
+                       library.articlesRemoved):
+            signal.connect(self._request_stories)
         actions["PreviousArticle"].triggered.connect(self._on_previous_article)
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
         actions["About"].triggered.connect(self._on_about)
@@ -639,6 +665,59 @@ class MainWindow(QMainWindow):
         command.set_write_observer(self._on_command_wrote)
         self._undo.push(command)
         self._schedule_refresh()
+        if value:
+            self._warn_if_story_published(list(before))
+
+    def publish_and_next(self) -> None:
+        """Triage: publish the current article (if it is not yet) and move to the next."""
+        summary = self._model.summary(self._current_id() or "")
+        if summary is not None and not summary.published and not summary.is_error:
+            self.toggle_published()
+        self._move_current(+1)
+
+    def _warn_if_story_published(self, ids: list[str]) -> None:
+        """A non-modal notice (with Undo) when another version of the story is published."""
+        for article_id in ids:
+            story = self._story_model.story_of(article_id)
+            for other in self._story_model.members(story):
+                summary = self._model.summary(other)
+                if other not in ids and summary is not None and summary.published:
+                    outlet = summary.source or summary.source_domain or "Another outlet"
+                    self._message_bar.show_message(
+                        f"{outlet}'s version of this story is already published.",
+                        MessageKind.INFO, action_text="Undo", action=self._undo.undo,
+                    )
+                    return
+
+    def _on_group_by_story_toggled(self, grouped: bool) -> None:
+        current = self._current_id()
+        self._view.setVisible(not grouped)
+        self._story_view.setVisible(grouped)
+        # The visible list is always "articleView" (the README's contract for tests).
+        self._view.setObjectName("articleTable" if grouped else "articleView")
+        self._story_view.setObjectName("articleView" if grouped else "storyView")
+        if grouped:
+            self._request_stories()
+            self._story_view.select_article(current)
+            self._story_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            if current is not None:
+                self.select_article(current)
+            self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_next_unpublished_story(self) -> None:
+        if not self._actions["GroupByStory"].isChecked():
+            self._actions["GroupByStory"].setChecked(True)
+        self._story_view.move_to_next_unpublished_story()
+
+    def _on_story_article_changed(self, article_id: str | None) -> None:
+        """The tree's cursor drives the (hidden) table's, so every command works unchanged."""
+        if article_id is not None and article_id != self._current_id():
+            self.select_article(article_id)
+
+    def _request_stories(self, *_args: object) -> None:
+        if self._actions["GroupByStory"].isChecked():
+            self._stories.request(self._library.folder())
 
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
@@ -830,6 +909,13 @@ class MainWindow(QMainWindow):
         self._move_current(-1)
 
     def _move_current(self, step: int) -> None:
+        if self._story_view.isVisibleTo(self):
+            order = self._story_model.article_ids_in_order()
+            current = self._current_id()
+            at = order.index(current) if current in order else (-1 if step > 0 else len(order))
+            if order:
+                self._story_view.select_article(order[min(max(at + step, 0), len(order) - 1)])
+            return
         rows = self._proxy.rowCount()
         if rows == 0:
             return
@@ -1162,6 +1248,7 @@ class MainWindow(QMainWindow):
             self._search_timer.stop()
             self._library.close()
             self._image_loader.close()
+            self._stories.close()
         super().closeEvent(event)
 
     # -- helpers ---------------------------------------------------------------------------------

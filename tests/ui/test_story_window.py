@@ -1,0 +1,139 @@
+"""View ▸ Group by Story in the window: the tree, triage keys and the already-published notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+
+from reader.app import MainWindow
+from reader.ui.actions import shortcut_rows
+from reader.ui.story_model import StoryRole, StoryView
+
+ID = Qt.ItemDataRole.UserRole
+SEED_FULL = "000_64786d9bbd4dc9c0.txt"
+SEED_BODY_ONLY = "002_ec8b9ffde03f3ad4.txt"
+
+
+def article(folder: Path, name: str, title: str, *, date: str, source: str,
+            published: bool = False) -> None:
+    (folder / name).write_text(
+        "\n".join(["---", f'title: "{title}"', f"publishedDateTime: {date}",
+                   f"published: {'true' if published else 'false'}", "provider:",
+                   f"  name: {source}", "---", "Body.\n"]),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    article(folder, "a.md", "Wagner chief Prigozhin listed as passenger on crashed plane",
+            date="2023-08-23T18:00:00Z", source="Reuters", published=True)
+    article(folder, "b.md", "Prigozhin on board plane that crashed near Moscow, Russia says",
+            date="2023-08-23T19:00:00Z", source="Le Monde")
+    article(folder, "c.md", "Spain beat England to win the Women's World Cup final",
+            date="2023-08-20T12:00:00Z", source="ESPN")
+    article(folder, "d.md", "Spain win Women's World Cup final against England",
+            date="2023-08-20T13:00:00Z", source="BBC")
+    article(folder, "e.md", "Heatwave closes schools across southern Europe",
+            date="2023-08-19T09:00:00Z", source="AP")
+    return folder
+
+
+def open_window(qtbot, folder: Path, rows: int) -> MainWindow:
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
+    return window
+
+
+def visible_list(window: MainWindow) -> QAbstractItemView:
+    views = [v for v in window.findChildren(QAbstractItemView, "articleView") if v.isVisible()]
+    assert len(views) == 1
+    return views[0]
+
+
+def group(qtbot, window: MainWindow, stories: int) -> StoryView:
+    window.action("GroupByStory").setChecked(True)
+    view = visible_list(window)
+    assert isinstance(view, StoryView)
+    qtbot.waitUntil(lambda: view.model().rowCount() == stories, timeout=20_000)
+    return view
+
+
+def test_group_by_story_is_a_checkable_action_with_a_shortcut_in_the_sheet(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    action = window.findChild(type(window.action("GroupByStory")), "actionGroupByStory")
+    assert action is not None and action.isCheckable()
+    assert not action.shortcut().isEmpty()
+    taken = {QKeySequence(k).toString() for k in ("P", "J", "K", "/", "Return", "Enter")}
+    for key in ("GroupByStory", "PublishAndNext", "NextUnpublishedStory"):
+        assert window.action(key).shortcut().toString() not in taken
+    commands = {command for _menu, command, _keys in shortcut_rows()}
+    assert {"Publish and Next", "Next Unpublished Story", "Group by Story"} <= commands
+
+
+def test_the_seeds_become_one_story_row_with_two_articles(qtbot, seeds_copy):
+    window = open_window(qtbot, seeds_copy, 2)
+    view = group(qtbot, window, 1)
+    model = view.model()
+    story = model.index(0, 0)
+    assert story.data(ID) is None
+    assert story.data(StoryRole.STORY) == SEED_FULL
+    children = {model.index(r, 0, story).data(ID) for r in range(model.rowCount(story))}
+    assert children == {SEED_FULL, SEED_BODY_ONLY}
+    window.action("GroupByStory").setChecked(False)
+    flat = visible_list(window)
+    assert not isinstance(flat, StoryView)
+    assert flat.model().rowCount() == 2
+
+
+def test_stories_follow_the_search_and_a_single_article_is_a_plain_row(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    view = group(qtbot, window, 3)
+    model = view.model()
+    plain = [model.index(r, 0).data(ID) for r in range(3) if not model.rowCount(model.index(r, 0))]
+    assert plain == ["e.md"]
+    window.findChild(QWidget, "searchField").setText("Spain")
+
+    def stories() -> set[str]:
+        return {model.index(r, 0).data(StoryRole.STORY) for r in range(model.rowCount())}
+
+    # The article being read stays pinned in view past a filter, as in the flat list.
+    qtbot.waitUntil(lambda: "e.md" not in stories())
+    assert "c.md" in stories()
+    assert stories() <= {"c.md", view.story_model().story_of(window.detail_pane().current_id())}
+
+
+def test_clicking_an_article_in_the_tree_shows_it(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    view = group(qtbot, window, 3)
+    view.select_article("d.md")
+    title = window.findChild(QLabel, "detailTitle")
+    qtbot.waitUntil(lambda: "Spain win" in title.text())
+
+
+def test_next_unpublished_story_skips_stories_with_a_published_article(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    view = group(qtbot, window, 3)
+    view.setCurrentIndex(view.model().index(0, 0))  # the Prigozhin story: one published
+    window.action("NextUnpublishedStory").trigger()
+    assert view.currentIndex().data(StoryRole.STORY) == "c.md"
+
+
+def test_publishing_a_second_version_shows_a_notice_with_undo(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    group(qtbot, window, 3)
+    assert window.select_article("b.md")
+    window.action("PublishAndNext").trigger()
+    bar = window.message_bar()
+    qtbot.waitUntil(lambda: "Reuters's version of this story is already published" in bar.text())
+    qtbot.waitUntil(lambda: "published: true" in (news / "b.md").read_text(encoding="utf-8"))
+    window.undo_stack().undo()
+    qtbot.waitUntil(lambda: "published: false" in (news / "b.md").read_text(encoding="utf-8"))
