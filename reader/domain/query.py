@@ -452,7 +452,7 @@ class Query:
 
     text: str
     root: Node | None
-    _compiled: dict[int, Callable[..., Any]] = field(
+    _compiled: dict[tuple[int, ...], Callable[..., Any]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -501,7 +501,10 @@ class Query:
         return [summary for summary, keep in zip(summaries, verdicts, strict=True) if keep]
 
     def _function(self, body: BodyMatches | None) -> Callable[[list[Folded]], list[bool]]:
-        key = id(body) if body else 0
+        # The id sets are baked into the compiled function as constants: it is reused
+        # only while every body term is answered by the very same set object (callers
+        # replace an answer with a new set, never change one in place).
+        key = tuple(id((body or {}).get(term)) for term in self.body_terms)
         function = self._compiled.get(key)
         if function is None:
             function = _compile(self.root, body or {})

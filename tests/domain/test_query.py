@@ -326,3 +326,15 @@ def test_relative_dates_follow_today() -> None:
     today = ArticleSummary("t.md", "t", published_at=calendar_day(TODAY))
     older = ArticleSummary("o.md", "o", published_at=calendar_day(TODAY - timedelta(days=7)))
     assert week.verdicts([today, older], cache=FoldedCache()) == [True, False]
+
+
+def test_a_new_body_answer_for_the_same_word_is_used() -> None:
+    query = parse("guild")
+    cache = FoldedCache()
+    article = ArticleSummary("a.md", "Title")
+    body: dict[str, set[str]] = {"guild": set()}
+    assert query.verdicts([article], body, cache) == [False]
+    body["guild"] = {"a.md"}
+    assert query.verdicts([article], body, cache) == [True]
+    body["guild"] = set()
+    assert query.verdicts([article], body, cache) == [False]
