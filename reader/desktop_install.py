@@ -101,6 +101,11 @@ def desktop_entry(command: list[str]) -> str:
 
 def install(report: Callable[[str], None]) -> None:
     """Write the entry and the icon (only what differs), then refresh the MIME cache."""
+    if sys.platform in ("win32", "darwin"):
+        raise DesktopInstallError(
+            "install-desktop writes freedesktop.org menu entries, which Windows and macOS do "
+            "not read; there, start reader directly (no menu entry is installed)"
+        )
     command = launch_command()
     changed = _write_if_different(entry_path(), desktop_entry(command).encode("utf-8"))
     report(

@@ -239,6 +239,18 @@ def test_an_unwritable_data_folder_is_one_sentence(
     assert "Traceback" not in out + err
 
 
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_other_systems_are_told_it_is_for_linux_desktops(
+    capsys: pytest.CaptureFixture[str], data_home: Path, monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    code, out, err = run(capsys, "install-desktop")
+    assert (code, out) == (1, "")
+    assert "Windows and macOS" in err
+    assert not (data_home / "applications").exists()
+
+
 def test_a_folder_given_as_a_file_uri_opens(
     capsys: pytest.CaptureFixture[str], seeds_copy: Path
 ) -> None:
