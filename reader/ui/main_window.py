@@ -536,6 +536,8 @@ class MainWindow(QMainWindow):
         panel.model.set_source(self._model, self._proxy.folded, self._proxy.is_prefolding)
         panel.model.set_user_searches(self._settings.saved_searches())
         panel.model.userSearchesChanged.connect(self._on_saved_searches_edited)
+        panel.model.bodyWordsWanted.connect(self._start_body_search)
+        library.bodySearchFinished.connect(panel.model.set_body_matches)
         panel.searchChosen.connect(self._on_saved_search_chosen)
         panel.saveRequested.connect(self._on_save_search)
         panel.select_query("")
@@ -1176,23 +1178,27 @@ class MainWindow(QMainWindow):
         self._start_body_search()
 
     def _start_body_search(self) -> None:
-        if self._proxy.missing_body_terms():
+        if self._proxy.missing_body_terms() or self._saved_searches.model.missing_body_words():
             self._search_timer.start()
-        else:
+        elif not self._body_search_stale:
             self._search_timer.stop()
 
     def _on_search_timer(self) -> None:
-        terms = self._proxy.missing_body_terms()
+        """Ask the index for the body words the list and the saved searches still need,
+        all in one request (a request supersedes the ones before it)."""
+        counts = self._saved_searches.model
         if self._body_search_stale:
             self._body_search_stale = False
-            terms = self._proxy.query().body_terms
+            terms = (*self._proxy.query().body_terms, *counts.body_words())
+        else:
+            terms = (*self._proxy.missing_body_terms(), *counts.missing_body_words())
         if terms:
-            self._library.search_bodies(*terms)
+            self._library.search_bodies(*dict.fromkeys(terms))
 
     def _on_folder_content_changed(self, *_args: object) -> None:
         """Files came, changed or went: body words are looked up again (the answers in
         hand stay until the new ones arrive, so matching rows do not flicker)."""
-        if self._proxy.query().body_terms:
+        if self._proxy.query().body_terms or self._saved_searches.model.body_words():
             self._body_search_stale = True
             self._search_timer.start()
 

@@ -10,7 +10,8 @@ search) is remembered, and a change to the list judges only the articles whose s
 object changed, were added or removed (a diff by identity, ~10 ms at 100,000 rows).  A
 full count (a new folder, a new or edited search, a new day for ``date:today``) runs one
 search per event-loop turn (~30 ms each at 100,000 rows), never all in one block.
-Counts judge what is in memory (metadata); words found only in bodies are not counted.
+Words that need body text are answered by the index (``bodyWordsWanted`` asks the window to
+look them up; ``set_body_matches`` takes the answers) and counted again when they come.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.domain.article import ArticleSummary
-from reader.domain.query import FoldedCache, Query, QueryError
+from reader.domain.query import FoldedCache, Query, QueryError, fold
 from reader.domain.query import parse as parse_query
 
 from .article_model import ArticleTableModel
@@ -86,6 +87,8 @@ COUNT_DELAY_MS = 40
 class SavedSearchModel(QAbstractListModel):
     """The saved searches in order (built-ins first) and how many articles each matches."""
 
+    bodyWordsWanted = Signal()
+    """Some search needs body words the index has not answered: ask it (set_body_matches)."""
     userSearchesChanged = Signal()
     """The editor's own searches changed (added, renamed, deleted, moved): save them."""
 
@@ -97,6 +100,7 @@ class SavedSearchModel(QAbstractListModel):
         self._source: ArticleTableModel | None = None
         self._folded = FoldedCache()
         self._busy: Callable[[], bool] = lambda: False
+        self._body: dict[str, set[str]] = {}
         self._known: dict[str, tuple[ArticleSummary, int]] = {}
         self._today = date.today()
         self._pending_full: list[int] = []
@@ -264,10 +268,32 @@ class SavedSearchModel(QAbstractListModel):
             return []
         return [row.summary for row in self._source.rows_in_view_order()]
 
+    def body_words(self) -> tuple[str, ...]:
+        """Every body word the saved searches use (each folded, once)."""
+        words: dict[str, None] = {}
+        for query in self._queries:
+            if query is not None:
+                words.update(dict.fromkeys(query.body_terms))
+        return tuple(words)
+
+    def missing_body_words(self) -> tuple[str, ...]:
+        return tuple(word for word in self.body_words() if word not in self._body)
+
+    def set_body_matches(self, text: str, article_ids: set[str]) -> None:
+        """The ids whose body contains ``text`` (the index's answer): counted again."""
+        needle = " ".join(fold(text).split())
+        if needle in self.body_words() and self._body.get(needle) != article_ids:
+            self._body[needle] = set(article_ids)
+            self._recount_all()
+
     def _recount_all(self) -> None:
         """Count every search again, one per event-loop turn."""
         self._today = date.today()
         self._queries = [self._parse(s.query) for s in self._searches]
+        wanted = self.body_words()
+        self._body = {word: ids for word, ids in self._body.items() if word in wanted}
+        if self.missing_body_words():
+            self.bodyWordsWanted.emit()
         self._full_summaries = self._summaries()
         self._full_masks = {summary.id: 0 for summary in self._full_summaries}
         self._pending_full = list(range(len(self._searches)))
@@ -287,7 +313,7 @@ class SavedSearchModel(QAbstractListModel):
         query = self._queries[row]
         summaries = self._full_summaries
         if query is not None:
-            verdicts = query.verdicts(summaries, None, self._folded)
+            verdicts = query.verdicts(summaries, self._body, self._folded)
             bit = 1 << row
             masks = self._full_masks
             for summary, verdict in zip(summaries, verdicts, strict=True):
@@ -329,7 +355,8 @@ class SavedSearchModel(QAbstractListModel):
             if query is None:
                 continue
             bit = 1 << row
-            for position, verdict in enumerate(query.verdicts(changed, None, self._folded)):
+            verdicts = query.verdicts(changed, self._body, self._folded)
+            for position, verdict in enumerate(verdicts):
                 if verdict:
                     masks[position] |= bit
         for summary, mask in zip(changed, masks, strict=True):

@@ -248,3 +248,16 @@ def test_keyboard_switches_searches_and_the_panel_toggle_is_remembered(
     again = open_window(qtbot, folder)
     assert not panel_of(again).isVisible()
     assert not again.action("SavedSearches").isChecked()
+
+
+def test_counts_include_words_found_only_in_bodies(qtbot, folder: Path) -> None:
+    (folder / "z.md").write_text("---\ntitle: Airship\n---\nA zeppelin over Crème.\n", "utf-8")
+    Settings().set_saved_searches([("Zeppelins", "zeppelin OR title:gamma"), ("Creme", "creme")])
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.show()
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: counts_of(panel).get("Zeppelins") == 2, timeout=5000)
+    assert counts_of(panel)["Creme"] == 1
+    (folder / "y.md").write_text("---\ntitle: Another\n---\nZeppelin again.\n", "utf-8")
+    qtbot.waitUntil(lambda: counts_of(panel).get("Zeppelins") == 3, timeout=10_000)
