@@ -5,6 +5,7 @@ command line and an inline message in the window (the last good result kept)."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from reader.app import MainWindow
 from reader.cli import main
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "domain"))
+from test_query import MALFORMED as EVERY_MALFORMED  # the domain tests' full table
 
 ID = 0x0100  # Qt.ItemDataRole.UserRole
 TODAY = date.today().isoformat()
@@ -172,7 +176,8 @@ def test_a_malformed_query_shows_inline_and_keeps_the_last_good_result(
     error = window.findChild(QLabel, "searchError")
     search.setText("topic:ai")
     qtbot.waitUntil(lambda: window_ids(window) == ["news/cafe.md"])
-    for query, message in MALFORMED:
+    every = [(q, f"column {c}: expected {e}") for q, c, e in EVERY_MALFORMED]
+    for query, message in MALFORMED + every:
         search.setText(query)
         assert error.text() == message
         assert error.isVisible()
