@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=DEFAULT_SEED, help="generator seed (default %(default)s)"
     )
     parser.add_argument(
+        "--stories",
+        action="store_true",
+        help="also measure story grouping: B-cubed on the labelled sets and timings at the "
+        "largest size (reader.bench.stories_eval)",
+    )
+    parser.add_argument(
         "--load-timeout",
         type=float,
         metavar="SECONDS",
@@ -120,9 +126,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         results.append(result)
         print(render_text(result), end="\n\n", flush=True)
+    stories_table = ""
+    if args.stories:
+        from reader.bench import stories_eval
+
+        rows = stories_eval.quality_rows() + stories_eval.speed_rows(max(args.sizes))
+        stories_table = stories_eval.render_markdown(rows)
+        print(stories_table, end="\n\n", flush=True)
     if args.markdown:
         args.markdown.write_text(
-            "\n\n".join(render_markdown(result) for result in results) + "\n", encoding="utf-8"
+            "\n\n".join([render_markdown(result) for result in results]
+                         + ([stories_table] if stories_table else [])) + "\n",
+            encoding="utf-8",
         )
     if args.json_file:
         args.json_file.write_text(
