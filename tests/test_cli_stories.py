@@ -143,3 +143,22 @@ def test_a_warm_run_groups_exactly_as_the_cold_run(tmp_path, capsys):
     warm = run(capsys, "list", os.fspath(folder), "--group", "story", "--json")[1]
     assert cold == warm
     assert len(lines(cold)) == 1
+
+
+def test_live_stories_follow_changes_as_a_cold_run_would(news):
+    from reader.index.cache import IndexCache
+    from reader.index.loader import LiveStories, folder_stories
+    from reader.index.scan import scan_folder_report
+
+    live = LiveStories(news)
+    assert live.refresh()["b.md"] == "a.md"
+    write(news, "0.md", "Plane carrying Wagner chief Prigozhin crashes near Moscow",
+          when="2023-08-23T18:30:00Z", source="AP")
+    (news / "d.md").unlink()
+    write(news, "c.md", "Spain beat England to win the Women's World Cup final",
+          when="2023-08-20T12:00:00Z", source="ESPN")
+    stories = live.refresh()
+    assert stories["a.md"] == stories["b.md"] == stories["0.md"] == "0.md"
+    assert "d.md" not in stories
+    cold_cache = IndexCache.in_memory()
+    assert stories == folder_stories(news, scan_folder_report(news).files, cold_cache)

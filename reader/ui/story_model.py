@@ -31,6 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTreeView, QWidget
 
+from reader.index.loader import LiveStories
+
 from .article_model import Column, Role
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -316,18 +318,17 @@ class StoryView(QTreeView):
 # -- grouping off the GUI thread and out of its process ------------------------------------
 
 
+_LIVE: dict[str, LiveStories] = {}
+"""In the grouping process: each folder's live stories, so a change regroups incrementally."""
+
+
 def _group_folder(root: str) -> dict[str, str]:
     """Run in the worker process: the folder's stories, from (and into) its index."""
-    from reader.index.cache import IndexCache
-    from reader.index.loader import folder_stories
-    from reader.index.scan import scan_folder_report
-
-    folder = Path(root)
-    cache = IndexCache.open(folder)
-    try:
-        return folder_stories(folder, scan_folder_report(folder).files, cache, workers=1)
-    finally:
-        cache.close()
+    live = _LIVE.get(root)
+    if live is None:
+        _LIVE.clear()  # one folder open at a time
+        live = _LIVE[root] = LiveStories(Path(root))
+    return live.refresh()
 
 
 class StoryGrouping(QObject):

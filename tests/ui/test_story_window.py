@@ -137,3 +137,20 @@ def test_publishing_a_second_version_shows_a_notice_with_undo(qtbot, news):
     qtbot.waitUntil(lambda: "published: true" in (news / "b.md").read_text(encoding="utf-8"))
     window.undo_stack().undo()
     qtbot.waitUntil(lambda: "published: false" in (news / "b.md").read_text(encoding="utf-8"))
+
+
+def test_a_new_file_on_disk_joins_its_story_in_the_tree(qtbot, news):
+    window = open_window(qtbot, news, 5)
+    view = group(qtbot, window, 3)
+    article(news, "0.md", "Plane carrying Wagner chief Prigozhin crashes near Moscow",
+            date="2023-08-23T18:30:00Z", source="AP")
+    model = view.model()
+
+    def prigozhin_children() -> set[str]:
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(StoryRole.STORY) == "0.md":
+                return {model.index(r, 0, index).data(ID) for r in range(model.rowCount(index))}
+        return set()
+
+    qtbot.waitUntil(lambda: prigozhin_children() == {"0.md", "a.md", "b.md"}, timeout=20_000)
