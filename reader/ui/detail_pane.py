@@ -442,6 +442,38 @@ class RelatedList(QListWidget):
             self.urlActivated.emit(url)
 
 
+class SameStoryList(QListWidget):
+    """The other articles of the current one's story; a click or Enter goes to one."""
+
+    articleActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrap(True)
+        self.viewport().setBackgroundRole(QPalette.ColorRole.Base)
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        self.itemClicked.connect(self._on_item)
+        self.itemActivated.connect(self._on_item)
+
+    def set_articles(self, summaries: list[ArticleSummary]) -> None:
+        self.clear()
+        for summary in summaries:
+            item = QListWidgetItem(render.same_story_text(summary))
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(summary.id)
+            self.addItem(item)
+        self.doItemsLayout()
+        height = sum(self.sizeHintForRow(row) for row in range(self.count()))
+        self.setFixedHeight(height + 2 * self.frameWidth() + 2)
+
+    def _on_item(self, item: QListWidgetItem) -> None:
+        self.articleActivated.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
 class OtherFields(QWidget):
     """Front-matter keys reader does not know, behind a disclosure arrow, as plain text."""
 
@@ -503,6 +535,8 @@ class DetailPane(QWidget):
 
     openUrlRequested = Signal(str)
     relatedActivated = Signal(str)
+    storyArticleActivated = Signal(str)
+    """An article of "Same story in this folder" was clicked: its id."""
     linkHovered = Signal(str)
     """Where a hovered body link goes (its host), "" when the pointer leaves: for a status bar."""
 
@@ -628,6 +662,16 @@ class DetailPane(QWidget):
         self._related.setAccessibleName("Related coverage")
         self._related.urlActivated.connect(self.relatedActivated)
 
+        self._story_heading = QLabel("Same story in this folder")
+        self._story_heading.setObjectName("detailSameStoryHeading")
+        self._story_heading.setFont(heading_font)
+        self._same_story = SameStoryList()
+        self._same_story.setObjectName("detailSameStory")
+        self._same_story.setAccessibleName("Same story in this folder")
+        self._same_story.articleActivated.connect(self.storyArticleActivated)
+        self._story_heading.hide()
+        self._same_story.hide()
+
         self._other = OtherFields()
         self._facts = _selectable_label("detailFacts", "File details")
         self._facts.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -637,6 +681,8 @@ class DetailPane(QWidget):
                        self._no_body):
             layout.addWidget(widget)
         layout.addSpacing(6)
+        layout.addWidget(self._story_heading)
+        layout.addWidget(self._same_story)
         layout.addWidget(self._related_heading)
         layout.addWidget(self._related)
         layout.addWidget(self._other)
@@ -652,6 +698,16 @@ class DetailPane(QWidget):
     def current_id(self) -> str | None:
         """The article shown (also after ``show_deleted``), None when nothing is."""
         return self._current_id
+
+    def show_same_story(self, summaries: list[ArticleSummary]) -> None:
+        """The other articles of the shown one's story (hidden when there are none)."""
+        self._same_story.set_articles(summaries)
+        self._story_heading.setVisible(bool(summaries))
+        self._same_story.setVisible(bool(summaries))
+
+    def same_story_ids(self) -> list[str]:
+        return [str(self._same_story.item(row).data(Qt.ItemDataRole.UserRole))
+                for row in range(self._same_story.count())]
 
     def show_empty(self, message: str = "") -> None:
         """Nothing or several articles selected: a quiet sentence instead of an article."""

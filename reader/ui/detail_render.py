@@ -196,6 +196,14 @@ def related_tooltip(item: RelatedArticle) -> str:
     return f"Opens {url_host(url)}"
 
 
+def same_story_text(summary: ArticleSummary) -> str:
+    """One line of "Same story in this folder": outlet · time · state — title."""
+    outlet = summary.source or summary.source_domain or "Unknown outlet"
+    when = format_local_datetime(summary.published_at) or "undated"
+    state = "published" if summary.published else "not published"
+    return f"{outlet} · {when} · {state} — {summary.title}"
+
+
 def link_hover_text(url: str) -> str:
     """What hovering a body link says: the host it goes to, or that it will not open."""
     safe = safe_url(url)

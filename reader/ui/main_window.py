@@ -618,6 +618,8 @@ class MainWindow(QMainWindow):
         self._story_view.currentArticleChanged.connect(self._on_story_article_changed)
         self._story_view.doubleClicked.connect(self._on_view_double_clicked)
         self._stories.storiesReady.connect(self._story_model.set_stories)
+        self._stories.storiesReady.connect(self._refresh_same_story)
+        self._pane.storyArticleActivated.connect(self._on_same_story_activated)
         for signal in (library.loadFinished, library.articlesAdded, library.articlesChanged,
                        library.articlesRemoved):
             signal.connect(self._request_stories)
@@ -718,8 +720,26 @@ class MainWindow(QMainWindow):
             self.select_article(article_id)
 
     def _request_stories(self, *_args: object) -> None:
-        if self._actions["GroupByStory"].isChecked():
-            self._stories.request(self._library.folder())
+        # Always, not only while grouped: the reading pane's "Same story in this folder"
+        # and the already-published notice need the stories too.
+        self._stories.request(self._library.folder())
+
+    def _refresh_same_story(self, *_args: object) -> None:
+        article_id = self._current_id()
+        if article_id is None:
+            self._pane.show_same_story([])
+            return
+        story = self._story_model.story_of(article_id)
+        others = [self._model.summary(i) for i in self._story_model.members(story)]
+        self._pane.show_same_story(
+            [s for s in others if s is not None and s.id != article_id]
+        )
+
+    def _on_same_story_activated(self, article_id: str) -> None:
+        if self._story_view.isVisibleTo(self):
+            self._story_view.select_article(article_id)
+        else:
+            self.select_article(article_id)
 
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
@@ -1124,6 +1144,7 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
         self._show_current(article_id)
         self._update_actions()
+        self._refresh_same_story()
 
     def _show_current(self, article_id: str | None) -> None:
         """The summary at once; the whole article after the debounce."""

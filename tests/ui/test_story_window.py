@@ -154,3 +154,16 @@ def test_a_new_file_on_disk_joins_its_story_in_the_tree(qtbot, news):
         return set()
 
     qtbot.waitUntil(lambda: prigozhin_children() == {"0.md", "a.md", "b.md"}, timeout=20_000)
+
+
+def test_the_reading_pane_lists_the_same_story_and_a_click_goes_there(qtbot, seeds_copy):
+    window = open_window(qtbot, seeds_copy, 2)
+    assert window.select_article(SEED_FULL)
+    pane = window.detail_pane()
+    qtbot.waitUntil(lambda: pane.same_story_ids() == [SEED_BODY_ONLY], timeout=20_000)
+    same = window.findChild(QWidget, "detailSameStory")
+    assert same.isVisibleTo(window)
+    assert "not published" in same.item(0).text()
+    same.itemClicked.emit(same.item(0))
+    qtbot.waitUntil(lambda: pane.current_id() == SEED_BODY_ONLY)
+    qtbot.waitUntil(lambda: pane.same_story_ids() == [SEED_FULL])
