@@ -813,8 +813,8 @@ class ArticleFilterProxy(QSortFilterProxyModel):
     def setSourceModel(self, model: ArticleTableModel) -> None:  # type: ignore[override]
         self._source = model
         super().setSourceModel(model)
-        model.rowsInserted.connect(self._schedule_prefold)
-        model.modelReset.connect(self._schedule_prefold)
+        model.rowsInserted.connect(self._on_source_rows_inserted)
+        model.modelReset.connect(self._on_source_reset)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         if not self._filtering:
@@ -1011,8 +1011,14 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         """Whether rows are still being folded: bulk readers of :attr:`folded` wait."""
         return self._prefold_timer.isActive()
 
-    def _schedule_prefold(self, *_args: object) -> None:
+    def _on_source_rows_inserted(self, _parent: ModelIndex, first: int, last: int) -> None:
         """Fold new rows' search text in idle slices, so the first keystroke need not."""
+        source = self._source
+        if source is not None:
+            self._prefold_rows.extend(source.summary_at(row) for row in range(first, last + 1))
+            self._prefold_timer.start()
+
+    def _on_source_reset(self) -> None:
         if self._source is not None:
             self._prefold_rows = [row.summary for row in self._source.rows_in_view_order()]
             self._prefold_timer.start()
