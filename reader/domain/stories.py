@@ -33,6 +33,7 @@ the folder, not with its square.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import re
 from collections import defaultdict
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reader.domain.article import ArticleDetail
+from reader.domain.article import ArticleDetail, ArticleSummary
 from reader.domain.urls import canonical_url
 
 # -- tuning (measured with reader.bench.stories_eval on tests/data/stories/) -------------------
@@ -158,6 +159,90 @@ def features_of(detail: ArticleDetail) -> StoryFeatures:
     )
 
 
+_RELATED_BLOCK = re.compile(r"^related:[ \t]*\n((?:[ \t]+.*(?:\n|$)|[ \t]*\n)*)", re.MULTILINE)
+_RELATED_LINE = re.compile(r"^([ \t]*)(- +)?(title|excerpt|webUrl|originalUrl):[ \t]*(.*)$")
+
+
+def features_from_bytes(article_id: str, data: bytes) -> StoryFeatures:
+    """Every signal of one file's bytes, at about the cost of reading its summary."""
+    from reader.domain.frontmatter import split_front_matter
+    from reader.domain.parse import decode, parse_summary
+
+    summary, body = parse_summary(article_id, data)
+    yaml_text = None
+    if summary.has_front_matter and not summary.is_error and b"related:" in data:
+        yaml_text = split_front_matter(decode(data)).yaml_text
+    return features_from_summary(summary, body, yaml_text)
+
+
+def features_from_summary(
+    summary: ArticleSummary, body: str, yaml_text: str | None
+) -> StoryFeatures:
+    """Features from a parsed summary, its body and (for the related list) its front matter."""
+    return features_from(
+        summary.id,
+        title=summary.title,
+        outlet=summary.source or summary.source_domain,
+        published_at=summary.published_at,
+        urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
+        related=related_entries(yaml_text) if yaml_text else (),
+        excerpt=summary.excerpt,
+        body=body,
+    )
+
+
+def related_entries(yaml_text: str) -> list[tuple[str, str, str]]:
+    """(url, title, excerpt) of each ``related`` entry, read by a line scan, not a YAML load.
+
+    Grouping needs only these three strings of each entry, and a full load of the list
+    (nested providers and images) tripled the cost of reading a file for stories.  The scan
+    reads the plain, one-line scalars the pipeline writes; a value it cannot read exactly
+    (a folded multi-line string, an escape) is kept close to its text, which is all word
+    matching needs.  Nothing here decides what is shown or written.
+    """
+    if "\r" in yaml_text:
+        yaml_text = yaml_text.replace("\r\n", "\n").replace("\r", "\n")
+    block = _RELATED_BLOCK.search(yaml_text)
+    if block is None:
+        return []
+    entries: list[dict[str, str]] = []
+    entry_indent: int | None = None
+    for line in block.group(1).splitlines():
+        match = _RELATED_LINE.match(line)
+        if match is None:
+            continue
+        indent, dash, key, value = match.groups()
+        if dash:
+            if entry_indent is None:
+                entry_indent = len(indent) + len(dash)
+            if len(indent) + len(dash) == entry_indent:
+                entries.append({})
+            else:
+                continue
+        elif entry_indent is None or len(indent) != entry_indent or not entries:
+            continue
+        entries[-1].setdefault(key, _scalar_text(value))
+    return [
+        (e.get("webUrl") or e.get("originalUrl") or "", e.get("title", ""), e.get("excerpt", ""))
+        for e in entries
+    ]
+
+
+def _scalar_text(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return value[1:-1]
+        return loaded if isinstance(loaded, str) else value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if value[:1] in ("|", ">"):
+        return ""
+    return value.partition(" #")[0]
+
+
 def tokens(text: str) -> list[str]:
     """Stemmed content words of ``text``, in order, duplicates kept."""
     words = _WORD.findall(_DIGIT_GROUPS.sub("", text.lower()))
@@ -171,6 +256,26 @@ def tokens(text: str) -> list[str]:
         if stem:
             out.append(stem)
     return out
+
+
+def _first_new_tokens(text: str, known: frozenset[str], limit: int) -> list[str]:
+    """The first ``limit`` distinct stems of ``text`` not in ``known``; stops reading there."""
+    found: list[str] = []
+    seen = set(known)
+    cache = _STEM_CACHE
+    for match in _WORD.finditer(_DIGIT_GROUPS.sub("", text.lower())):
+        word = match.group()
+        stem = cache.get(word)
+        if stem is None:
+            stem = _stem(word)
+            if len(cache) < 500_000:
+                cache[word] = stem
+        if stem and stem not in seen:
+            seen.add(stem)
+            found.append(stem)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _stem(word: str) -> str:
@@ -352,14 +457,7 @@ class StoryGrouper:
 
     def _add(self, features: StoryFeatures, before: dict[str, int]) -> None:
         title = frozenset(tokens(features.title))
-        context: list[str] = []
-        seen = set(title)
-        for token in tokens(features.context):
-            if token not in seen:
-                seen.add(token)
-                context.append(token)
-                if len(context) >= CONTEXT_TOKENS:
-                    break
+        context = _first_new_tokens(features.context, title, CONTEXT_TOKENS)
         entry = _Entry(features, title, frozenset(context))
         self._entries[features.id] = entry
         for token in entry.title | entry.context:

@@ -418,16 +418,20 @@ def _run_chunks(
 
 def story_chunk(root: str, ids: list[str]) -> list[tuple[str, str]]:
     """``(id, story features JSON)`` of each file: the related links, titles and excerpts
-    and the start of the body, which summaries do not carry (a full front-matter read)."""
-    from reader.domain.parse import load_detail
-    from reader.domain.stories import features_of
+    and the start of the body, which summaries do not carry (read at about the cost of a
+    summary: :func:`reader.domain.stories.features_from_bytes`)."""
+    from reader.domain.parse import read_file_bytes
+    from reader.domain.stories import StoryFeatures, features_from_bytes
 
     root_path = Path(root)
-    return [
-        (article_id, json.dumps(features_of(load_detail(root_path, article_id)).to_json(),
-                                ensure_ascii=False))
-        for article_id in ids
-    ]
+    rows = []
+    for article_id in ids:
+        try:
+            features = features_from_bytes(article_id, read_file_bytes(root_path / article_id))
+        except Exception:  # an unreadable file is a story of its own, never a failed folder
+            features = StoryFeatures(article_id, "")
+        rows.append((article_id, json.dumps(features.to_json(), ensure_ascii=False)))
+    return rows
 
 
 def folder_stories(

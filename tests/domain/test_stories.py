@@ -193,3 +193,43 @@ def test_a_changed_title_moves_an_article_to_its_new_story():
     grouper.update([article("b", "Messi takes his eighth Ballon d'Or award", hours=1)])
     assert grouper.story_of("a") == "a"
     assert grouper.story_of("b") == grouper.story_of("c") == grouper.story_of("d") == "b"
+
+
+def test_features_from_bytes_match_a_full_load_of_the_seeds():
+    from reader.domain.parse import load_detail
+    from reader.domain.stories import features_from_bytes, features_of
+    from reader.resources import bundled_seeds
+
+    root = bundled_seeds()
+    for path in sorted(root.glob("*.txt")):
+        assert features_from_bytes(path.name, path.read_bytes()) == features_of(
+            load_detail(root, path.name)
+        )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_related_entries_read_urls_titles_and_excerpts_of_each_entry(newline):
+    from reader.domain.stories import related_entries
+
+    yaml_text = newline.join([
+        'title: "Top"',
+        "related:",
+        '  - title: "One \\"quoted\\" title"',
+        "    excerpt: 'It''s plain'",
+        "    webUrl: https://one.example/a",
+        "    provider:",
+        "      name: One",
+        "      title: not an entry field",
+        "    images:",
+        "      - url: https://img.example/x.jpg",
+        "  - originalUrl: \"https://two.example/b\"",
+        "    title: Two # a comment",
+        "topics:",
+        "  - AI",
+        "",
+    ])
+    assert related_entries(yaml_text) == [
+        ("https://one.example/a", 'One "quoted" title', "It's plain"),
+        ("https://two.example/b", "Two", ""),
+    ]
+    assert related_entries('title: "x"\nrelated: []\n') == []
