@@ -41,7 +41,6 @@ from reader.index.loader import (
     parse_described,
 )
 from reader.index.scan import ScanReport, scan_folder_report
-from reader.resources import bundled_seeds as bundled_seeds  # re-exported: it used to live here
 
 log = logging.getLogger(__name__)
 

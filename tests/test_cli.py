@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import bundled_seeds, display_width, fit, json_line, list_record, main, printable
+from reader.cli import display_width, fit, json_line, list_record, main, printable
 from reader.domain.article import ArticleSummary, Problem, Severity
 from reader.domain.parse import parse_summary
+from reader.resources import bundled_seeds
 
 # The seeds, derived here: tests/ is not a package, and another folder's conftest
 # may be the one importable as `conftest` when the whole suite runs.
