@@ -53,10 +53,16 @@ reads its offset, so 23:46-07:00 sorts after 23:56+00:00 as it should); a garble
 which json_extract would refuse (failing the write), has none."""
 _NEWEST_FIRST = (
     "SELECT id, size, mtime_ns, inode, summary FROM articles ORDER BY "
-    f"{_PUBLISHED_TIME} DESC, lower(json_extract(summary, '$[0]')) DESC, id DESC"
+    "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END) DESC, "
+    "lower(json_extract(summary, '$[0]')) DESC, id DESC"
 )
-"""The list's default order (newest first, then by title and id, as the model's key)."""
-_NEWEST_INDEX = f"CREATE INDEX IF NOT EXISTS articles_newest ON articles {_PUBLISHED_TIME}"
+"""The list's default order (newest first, then by title and id, as the model's key); the
+first term must stay :data:`_PUBLISHED_TIME` word for word, or SQLite sorts without the
+index."""
+_NEWEST_INDEX = (
+    "CREATE INDEX IF NOT EXISTS articles_newest ON articles "
+    "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END)"
+)
 
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long to wait for another reader process (the window beside a ``reader list``)."""

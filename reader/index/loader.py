@@ -61,7 +61,8 @@ class LoadResult:
 
     ``stamps`` holds the scan's stamp of every article; ``parsed`` and ``cached`` count how
     the summaries were obtained (the tests use them to prove unchanged files are not
-    parsed again); ``complete`` is False when ``should_stop`` cut the load short.
+    parsed again); ``complete`` is False when ``should_stop`` cut the load short;
+    ``dirs`` lists the subfolders walked (what a folder watcher watches).
     """
 
     articles: dict[str, ArticleSummary] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class LoadResult:
     cached: int = 0
     unreadable_dirs: list[str] = field(default_factory=list)
     complete: bool = True
+    dirs: list[str] = field(default_factory=list)
 
 
 def load_folder(
@@ -119,7 +121,9 @@ def load_folder(
             shown = index.newest_first(hand_on)
             emit.flush()
         report = scan_folder_report(root)
-        result = LoadResult(stamps=report.files, unreadable_dirs=report.unreadable_dirs)
+        result = LoadResult(
+            stamps=report.files, unreadable_dirs=report.unreadable_dirs, dirs=report.dirs
+        )
         if early:
             assert on_removed is not None
             gone = [article_id for article_id in shown if article_id not in report.files]

@@ -407,7 +407,7 @@ class Library(QObject):
         self.loadFinished.emit()
         self.rescanFinished.emit()
         if self._watcher is not None:
-            self._watcher.start(self._folder)
+            self._watcher.start(self._folder, outcome.dirs if outcome is not None else ())
             # The first rescan lists the subfolders to watch and catches anything that
             # changed while the load ran.
             self._rescan_wanted = True
@@ -586,6 +586,7 @@ class Library(QObject):
         self._status_parts.pop("load", None)
         self._set_unreadable_status(outcome.unreadable_dirs)
         if self._watcher is not None:
+            self._watcher.watch_directories(outcome.dirs)
             self._watcher.set_reconcile_interval(
                 max(RECONCILE_MS, int(outcome.seconds * 1000 * RECONCILE_COST_FACTOR))
             )
@@ -739,6 +740,7 @@ class _LoadOutcome:
     missing: bool = False
     stamps: dict[str, FileStamp] = field(default_factory=dict)
     unreadable_dirs: list[str] = field(default_factory=list)
+    dirs: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -747,6 +749,7 @@ class _RescanOutcome:
     full: bool = True
     """False for a rescan of named files only: it says nothing about the rest."""
     unreadable_dirs: list[str] = field(default_factory=list)
+    dirs: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -857,7 +860,9 @@ class _IndexWorker:
                 return _LoadOutcome(missing=True)
             raise
         return _LoadOutcome(
-            stamps=dict(result.stamps), unreadable_dirs=list(result.unreadable_dirs)
+            stamps=dict(result.stamps),
+            unreadable_dirs=list(result.unreadable_dirs),
+            dirs=list(result.dirs),
         )
 
     def _rescan(
@@ -902,6 +907,7 @@ class _IndexWorker:
         return _RescanOutcome(
             full=only is None,
             unreadable_dirs=report.unreadable_dirs,
+            dirs=report.dirs,
             seconds=time.monotonic() - started,
         )
 

@@ -124,6 +124,9 @@ def test_newest_first_hands_on_every_row_by_publication_instant(tmp_path: Path) 
     assert len(slices[0]) == cache_module._FIRST_SLICE
     assert set(cached) == set(order) and len(order) == len(rows)
     assert cached["a.txt"] == (STAMP, rows[0])
+    # Read through the index, not sorted first: the first rows must not wait for a sort.
+    plan = index._connection.execute("EXPLAIN QUERY PLAN " + cache_module._NEWEST_FIRST)
+    assert any("USING INDEX articles_newest" in row[-1] for row in plan.fetchall())
     index.close()
 
 

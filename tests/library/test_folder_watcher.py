@@ -18,10 +18,12 @@ def watcher(qtbot):
     folder_watcher.stop()
 
 
-def start_watching(watcher: FolderWatcher, folder: Path) -> list[ChangeSet]:
+def start_watching(
+    watcher: FolderWatcher, folder: Path, directories: tuple[str, ...] = ()
+) -> list[ChangeSet]:
     changes: list[ChangeSet] = []
     watcher.changed.connect(changes.append)
-    watcher.start(folder)
+    watcher.start(folder, directories)
     assert watcher.wait_watching(5.0)
     return changes
 
@@ -83,21 +85,38 @@ def test_a_file_created_then_rewritten_at_once_is_named_after_the_rewrite(
     qtbot.waitUntil(lambda: "new.md" in named(changes), timeout=5000)
 
 
-def test_files_in_a_new_subfolder_are_named_with_their_path(qtbot, watcher, tmp_path: Path):
+def test_a_new_subfolder_asks_for_a_rescan_then_is_watched_once_listed(
+    qtbot, watcher, tmp_path: Path
+):
     changes = start_watching(watcher, tmp_path)
 
     (tmp_path / "2024").mkdir()
     qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
-    qtbot.wait(100)  # let the new folder's own watch be added before writing into it
+    changes.clear()
+    watcher.watch_directories(["2024"])  # what the library does after that rescan
+    # Once the new watch is in place it asks for one more rescan: files written into the
+    # folder before its watch existed are found by it.
+    qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
     (tmp_path / "2024" / "one.md").write_text("x")
 
     qtbot.waitUntil(lambda: "2024/one.md" in named(changes), timeout=5000)
 
 
+def test_files_in_listed_subfolders_are_named_with_their_path(qtbot, watcher, tmp_path: Path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    changes = start_watching(watcher, tmp_path, ("a", "a/b"))
+
+    (tmp_path / "a" / "b" / "deep.md").write_text("x")
+    with open(tmp_path / "a" / "b" / "deep.md", "a") as handle:
+        handle.write("more")
+
+    qtbot.waitUntil(lambda: "a/b/deep.md" in named(changes), timeout=5000)
+
+
 def test_a_removed_subfolder_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "a.md").write_text("x")
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(watcher, tmp_path, ("old",))
 
     shutil.rmtree(tmp_path / "old")
 
@@ -139,7 +158,7 @@ def test_the_periodic_reconcile_asks_for_rescans(qtbot, tmp_path: Path):
 
 
 def test_a_refused_watch_switches_to_periodic_rescans(qtbot, tmp_path: Path, monkeypatch):
-    def refuse(self, root, stop_event):
+    def refuse(self, paths, stop_event):
         raise OSError(28, "inotify watch limit reached")
 
     monkeypatch.setattr(FolderWatcher, "_open_watch", refuse)

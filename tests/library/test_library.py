@@ -526,7 +526,7 @@ def test_watch_limit_falls_back_to_rescans_and_says_so(
 ):
     from reader.library import watcher
 
-    def refuse(self, root, stop_event):
+    def refuse(self, paths, stop_event):
         raise OSError(28, "inotify watch limit reached")
 
     monkeypatch.setattr(watcher.FolderWatcher, "_open_watch", refuse)
