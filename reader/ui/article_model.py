@@ -168,16 +168,26 @@ def format_score(value: float | None) -> str:
 class _Row:
     """One article plus everything ``data()``, sorting and searching need, computed once."""
 
-    __slots__ = ("haystack", "source_key", "summary", "timestamp", "title_key")
+    __slots__ = ("_haystack", "source_key", "summary", "timestamp", "title_key")
 
     def __init__(self, summary: ArticleSummary) -> None:
         self.summary = summary
         self.title_key = summary.title.casefold()
         self.source_key = summary.source.casefold()
         self.timestamp = summary.published_at.timestamp() if summary.published_at else None
-        self.haystack = "\n".join(
-            (summary.title, summary.excerpt, summary.source, *summary.topics)
-        ).casefold()
+        self._haystack: str | None = None
+
+    @property
+    def haystack(self) -> str:
+        """The casefolded title, excerpt, source and topics, made on first use: the search
+        now judges rows from the query's own folded records, and building this for every
+        row cost a third of a row's making (100,000 rows: ~0.2 s of the GUI thread)."""
+        if self._haystack is None:
+            summary = self.summary
+            self._haystack = "\n".join(
+                (summary.title, summary.excerpt, summary.source, *summary.topics)
+            ).casefold()
+        return self._haystack
 
     def state_rank(self) -> int:
         if self.summary.is_error:
