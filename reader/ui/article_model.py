@@ -14,6 +14,7 @@ chosen per order so that undated (or unsourced, unscored) articles are last eith
 from __future__ import annotations
 
 import bisect
+import gc
 import operator
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -1003,7 +1004,7 @@ class ArticleFilterProxy(QSortFilterProxyModel):
             self._verdicts = []
             return
         summaries = [row.summary for row in source.rows_in_view_order()]
-        verdicts = self._query.verdicts(summaries, self._body, self.folded)
+        verdicts = self._query.verdicts(summaries, self._body, self.folded, prune=True)
         if self._pinned is not None:
             row = source.row_of(self._pinned)
             if row is not None:
@@ -1036,7 +1037,11 @@ class ArticleFilterProxy(QSortFilterProxyModel):
     def _prefold_slice(self) -> None:
         rows = self._prefold_rows[:PREFOLD_SLICE]
         del self._prefold_rows[:PREFOLD_SLICE]
-        self.folded.records(rows, prune=False)
+        self.folded.records(rows)
+        # The records live as long as their rows: out of the cyclic collector's
+        # generations, as the window does with the articles, so that its full passes
+        # (65-105 ms among 7 ms slices at 100,000 articles) do not walk them.
+        gc.freeze()
         if not self._prefold_rows:
             self._prefold_timer.stop()
 

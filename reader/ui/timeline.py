@@ -94,7 +94,7 @@ class TimelineStrip(QWidget):
         if query is not None and not query.is_empty:
             summaries = query.filter(summaries, None, self._folded)
         days: dict[int, list[int]] = {}
-        for record in self._folded.records(summaries, prune=False):
+        for record in self._folded.records(summaries):
             day = record.day
             if day is None or not record.ok:
                 continue
