@@ -17,7 +17,7 @@ import bisect
 import gc
 import operator
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
 from typing import Any
 
@@ -820,6 +820,13 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         self._prefold_timer.setInterval(0)
         self._prefold_timer.timeout.connect(self._prefold_slice)
         self._prefold_rows: list[ArticleSummary] = []
+        # Relative dates (date:today, 7d) are resolved when a query is parsed: a new day
+        # parses the current texts again.
+        self._today = date.today()
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(DAY_CHECK_MS)
+        self._day_timer.timeout.connect(self._on_day_check)
+        self._day_timer.start()
 
     def setSourceModel(self, model: ArticleTableModel) -> None:  # type: ignore[override]
         self._source = model
@@ -934,6 +941,14 @@ class ArticleFilterProxy(QSortFilterProxyModel):
 
     # -- internals ---------------------------------------------------------------------
 
+    def _on_day_check(self) -> None:
+        if date.today() == self._today:
+            return
+        self._today = date.today()
+        if any(term.field == "date" for term in self._query.terms()):
+            typed, base = parse_query(self._typed.text), parse_query(self._base.text)
+            self._refilter(lambda: self._set_queries(typed, base))
+
     def _set_error(self, message: str) -> None:
         if message != self._error:
             self._error = message
@@ -1046,6 +1061,8 @@ class ArticleFilterProxy(QSortFilterProxyModel):
             self._prefold_timer.stop()
 
 
+DAY_CHECK_MS = 60_000
+"""How often the proxy looks whether a new day began (for date:today and the like)."""
 PREFOLD_SLICE = 1500
 """Rows folded per idle event-loop turn (~12 ms on the development machine)."""
 

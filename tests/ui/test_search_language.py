@@ -220,3 +220,29 @@ def test_body_words_follow_the_live_folder(qtbot, window: MainWindow, folder: Pa
         "---\ntitle: Late\n---\nThe Guild voted.\n", encoding="utf-8"
     )
     qtbot.waitUntil(lambda: window_ids(window) == ["body-only.txt", "late.md"], timeout=10_000)
+
+
+def test_relative_dates_move_on_at_a_new_day(qapp) -> None:
+    from datetime import timedelta
+
+    from reader.domain.article import ArticleSummary
+    from reader.domain.dates import calendar_day
+    from reader.domain.query import EMPTY_QUERY
+    from reader.domain.query import parse as parse_query
+    from reader.ui.article_model import ArticleFilterProxy, ArticleTableModel
+
+    today = date.today()
+    model = ArticleTableModel()
+    model.reset_articles([ArticleSummary("t.md", "T", published_at=calendar_day(today))])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search_text("date:today")
+    assert proxy.rowCount() == 1
+    # As if the query had been typed yesterday and the clock just passed midnight:
+    yesterday = today - timedelta(days=1)
+    stale = parse_query("date:today", today=yesterday)
+    proxy._refilter(lambda: proxy._set_queries(stale, EMPTY_QUERY))
+    proxy._today = yesterday
+    assert proxy.rowCount() == 0
+    proxy._on_day_check()
+    assert proxy.rowCount() == 1
