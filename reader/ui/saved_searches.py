@@ -120,6 +120,11 @@ class SavedSearchModel(QAbstractListModel):
         self._full_timer = QTimer(self)
         self._full_timer.setInterval(0)
         self._full_timer.timeout.connect(self._count_one_search)
+        # A new day changes what date:today counts; _count_changes notices it.
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(60_000)
+        self._day_timer.timeout.connect(self._on_source_changed)
+        self._day_timer.start()
 
     # -- Qt model API ------------------------------------------------------------------
 
