@@ -539,6 +539,23 @@ class LiveStories:
             cache.close()
 
 
+_LIVE: dict[str, LiveStories] = {}
+"""In the window's grouping process: the open folder's live stories."""
+
+
+def live_folder_stories(root: str) -> dict[str, str]:
+    """The window's grouping process runs this: incremental after its first call.
+
+    It lives here, beside :class:`LiveStories`, so that the process importing it by name
+    never imports Qt.
+    """
+    live = _LIVE.get(root)
+    if live is None:
+        _LIVE.clear()  # one folder open at a time
+        live = _LIVE[root] = LiveStories(Path(root))
+    return live.refresh()
+
+
 WORKER_NICENESS = 10
 """How much parser processes yield the CPU to the process that started them."""
 

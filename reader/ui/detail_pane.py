@@ -453,7 +453,11 @@ class SameStoryList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWordWrap(True)
+        # One line per article, elided: wrapped rows were measured before the list had
+        # its width and overlapped.
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setUniformItemSizes(True)
         self.viewport().setBackgroundRole(QPalette.ColorRole.Base)
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         self.itemClicked.connect(self._on_item)
@@ -466,9 +470,8 @@ class SameStoryList(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             item.setToolTip(summary.id)
             self.addItem(item)
-        self.doItemsLayout()
-        height = sum(self.sizeHintForRow(row) for row in range(self.count()))
-        self.setFixedHeight(height + 2 * self.frameWidth() + 2)
+        row_height = self.sizeHintForRow(0) if self.count() else 0
+        self.setFixedHeight(row_height * self.count() + 2 * self.frameWidth() + 2)
 
     def _on_item(self, item: QListWidgetItem) -> None:
         self.articleActivated.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -288,10 +288,12 @@ class MainWindow(QMainWindow):
         self._story_view.setObjectName("storyView")
         self._story_view.setModel(self._story_model)
         self._story_view.setIconSize(QSize(16, 16))
+        self._story_view.setItemDelegate(_RoomyRowDelegate(self._story_view))
         self._story_view.header().setStretchLastSection(False)
         self._story_view.header().setSectionResizeMode(
             Column.TITLE, QHeaderView.ResizeMode.Stretch
         )
+        self._story_view.match_columns(header)
         self._story_view.hide()
         list_layout.addWidget(self._story_view, 1)
         self._stories = StoryGrouping(self)
@@ -695,6 +697,7 @@ class MainWindow(QMainWindow):
 
     def _on_group_by_story_toggled(self, grouped: bool) -> None:
         current = self._current_id()
+        self._story_view.match_columns(self._view.header())
         self._view.setVisible(not grouped)
         self._story_view.setVisible(grouped)
         # The visible list is always "articleView" (the README's contract for tests).

@@ -29,9 +29,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QTreeView, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTreeView, QWidget
 
-from reader.index.loader import LiveStories
+from reader.index.loader import live_folder_stories
 
 from .article_model import Column, Role
 
@@ -214,7 +215,8 @@ class StoryTreeModel(QAbstractItemModel):
                 f"{group.published} published"
             )
         if role == Qt.ItemDataRole.FontRole and column == Column.TITLE:
-            font = self._flat.index(group.rows[0], column).data(role)
+            font = QFont()
+            font.setWeight(QFont.Weight.DemiBold)  # a story reads as a heading over its rows
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return lead.data(role)
@@ -248,6 +250,15 @@ class StoryView(QTreeView):
             self.selectionModel().currentChanged.connect(self._on_current_changed)
             self.expanded.connect(self._on_expanded)
             self.collapsed.connect(self._on_collapsed)
+
+    def match_columns(self, header: QHeaderView) -> None:
+        """Take the flat table's column widths; the first column also holds the arrows."""
+        for column in range(header.count()):
+            width = header.sectionSize(column)
+            if column == 0:  # the arrows of story rows, then a child's own indent
+                width += 2 * self.indentation()
+            self.header().resizeSection(column, width)
+            self.setColumnHidden(column, header.isSectionHidden(column))
 
     def story_model(self) -> StoryTreeModel:
         model = self.model()
@@ -318,19 +329,6 @@ class StoryView(QTreeView):
 # -- grouping off the GUI thread and out of its process ------------------------------------
 
 
-_LIVE: dict[str, LiveStories] = {}
-"""In the grouping process: each folder's live stories, so a change regroups incrementally."""
-
-
-def _group_folder(root: str) -> dict[str, str]:
-    """Run in the worker process: the folder's stories, from (and into) its index."""
-    live = _LIVE.get(root)
-    if live is None:
-        _LIVE.clear()  # one folder open at a time
-        live = _LIVE[root] = LiveStories(Path(root))
-    return live.refresh()
-
-
 class StoryGrouping(QObject):
     """Groups the open folder in a worker process (a thread would hold the window's GIL).
 
@@ -382,7 +380,7 @@ class StoryGrouping(QObject):
             )
         self._running = True
         folder = self._folder
-        future = self._executor.submit(_group_folder, folder)
+        future = self._executor.submit(live_folder_stories, folder)
         emit: Callable[[str, object], None] = self._finished.emit
         future.add_done_callback(lambda done, f=folder: emit(f, done))
 
