@@ -11,7 +11,7 @@ proxy already holds (:class:`reader.domain.query.FoldedCache`), redone at most e
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
@@ -25,7 +25,12 @@ from .chips import mix
 RECOUNT_DELAY_MS = 250
 """Changes to the list or the query arriving within this long are drawn together."""
 BAR_WIDTH = 6
-"""Pixels per day, gap included."""
+"""The narrowest a day is drawn, in pixels, gap included: a long history shows its latest
+days at this width."""
+MAX_BAR_WIDTH = 40
+"""The widest a day is drawn: a folder of a few days fills the strip instead of huddling
+at its right end beside months of empty axis."""
+MIN_DAYS_SHOWN = 14
 _MARGIN = 6
 
 
@@ -42,6 +47,7 @@ class TimelineStrip(QWidget):
         self.setMouseTracking(True)
         self._days: dict[int, list[int]] = {}  # ordinal -> [published, unpublished]
         self._last_day = date.today().toordinal()
+        self._first_data_day = self._last_day
         self._selection: tuple[int, int] | None = None
         self._drag_from: int | None = None
         self._drag_to: int | None = None
@@ -104,6 +110,7 @@ class TimelineStrip(QWidget):
             bucket[0 if record.published else 1] += 1
         self._days = days
         self._last_day = max(days) if days else date.today().toordinal()
+        self._first_data_day = min(days) if days else self._last_day
         self.update()
 
     def set_selection(self, first: date | None, last: date | None) -> None:
@@ -125,18 +132,24 @@ class TimelineStrip(QWidget):
 
     def x_of(self, day: date) -> int:
         """The horizontal centre of ``day``'s bar (for tests that click it)."""
-        return _MARGIN + (day.toordinal() - self._first_day()) * BAR_WIDTH + BAR_WIDTH // 2
+        bar = self._bar_width()
+        return _MARGIN + (day.toordinal() - self._first_day()) * bar + bar // 2
 
     # -- painting ------------------------------------------------------------------------
 
+    def _bar_width(self) -> int:
+        """Wide enough that the days the folder spans fill the strip, within limits."""
+        span = max(MIN_DAYS_SHOWN, self._last_day - self._first_data_day + 1)
+        return min(MAX_BAR_WIDTH, max(BAR_WIDTH, (self.width() - 2 * _MARGIN) // span))
+
     def _capacity(self) -> int:
-        return max(1, (self.width() - 2 * _MARGIN) // BAR_WIDTH)
+        return max(1, (self.width() - 2 * _MARGIN) // self._bar_width())
 
     def _first_day(self) -> int:
         return self._last_day - self._capacity() + 1
 
     def _day_at(self, x: int) -> int:
-        offset = (x - _MARGIN) // BAR_WIDTH
+        offset = (x - _MARGIN) // self._bar_width()
         offset = min(max(offset, 0), self._capacity() - 1)
         return self._first_day() + offset
 
@@ -152,6 +165,7 @@ class TimelineStrip(QWidget):
         painter.fillRect(self.rect(), base)
         first = self._first_day()
         capacity = self._capacity()
+        bar = self._bar_width()
         top, bottom = 4, self.height() - 14
         height = max(1, bottom - top)
         tallest = max((sum(self._days.get(first + i, (0, 0))) for i in range(capacity)), default=0)
@@ -165,8 +179,8 @@ class TimelineStrip(QWidget):
             high = min(selection[1], first + capacity - 1)
             if low <= high:
                 band = QRectF(
-                    _MARGIN + (low - first) * BAR_WIDTH, 0,
-                    (high - low + 1) * BAR_WIDTH, self.height(),
+                    _MARGIN + (low - first) * bar, 0,
+                    (high - low + 1) * bar, self.height(),
                 )
                 painter.fillRect(band, mix(base, accent, 0.22))
         # Month ticks: a faint line and, where there is room, the month's name below.
@@ -174,24 +188,32 @@ class TimelineStrip(QWidget):
         font.setPointSizeF(max(font.pointSizeF() * 0.75, 6.0))
         painter.setFont(font)
         label_colour = mix(base, text, 0.6)
+        metrics = painter.fontMetrics()
+        labels_end = -1  # where the last label drawn ends: labels never overlap
         for i in range(capacity):
             day = date.fromordinal(first + i)
             if day.day == 1 or i == 0:
-                x = _MARGIN + i * BAR_WIDTH
+                x = _MARGIN + i * bar
                 if day.day == 1:
                     painter.setPen(mix(base, text, 0.25))
                     painter.drawLine(x, top, x, bottom)
-                if i == 0 or capacity - i > 5:
+                label = f"{day:%b %Y}" if day.month == 1 or i == 0 else f"{day:%b}"
+                width = metrics.horizontalAdvance(label)
+                # The first day's label (mid-month) gives way to the next month's.
+                next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+                room_until = _MARGIN + (next_month.toordinal() - first) * bar
+                fits_before_next = day.day == 1 or x + 2 + width + 6 <= room_until
+                if x + 2 > labels_end and x + 2 + width <= self.width() and fits_before_next:
                     painter.setPen(label_colour)
-                    label = f"{day:%b %Y}" if day.month == 1 or i == 0 else f"{day:%b}"
                     painter.drawText(x + 2, self.height() - 2, label)
+                    labels_end = x + 2 + width + 6
         if tallest:
             for i in range(capacity):
                 published, unpublished = self._days.get(first + i, (0, 0))
                 if not published and not unpublished:
                     continue
-                x = _MARGIN + i * BAR_WIDTH
-                width = BAR_WIDTH - 1
+                x = _MARGIN + i * bar
+                width = bar - 1 if bar < 10 else bar - 2
                 published_height = published / tallest * height
                 unpublished_height = unpublished / tallest * height
                 y = bottom - published_height
