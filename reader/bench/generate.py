@@ -36,7 +36,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the output changes, so cached folders from an older generator are not reused."""
 
 DEFAULT_SEED = 1
@@ -224,16 +224,76 @@ def _related(rng: random.Random) -> list[str]:
     return lines
 
 
-def _front_matter(rng: random.Random, *, published: bool | None = None) -> list[str]:
+@dataclass(frozen=True)
+class _Story:
+    """One news event several generated files report (see :func:`story_of`)."""
+
+    key: int
+    members: tuple[int, ...]
+    names: tuple[str, ...]
+    lead_url: str
+    when: tuple[int, int, int, int]
+
+
+STORY_BLOCK = 6
+"""Files are dealt into stories block by block: about half of each block of six consecutive
+files tell one event (when at least two do); the others stand alone."""
+_SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "gu", "bri",
+              "tor", "len", "mar", "qui", "fen", "dra", "sol")
+
+
+def story_of(seed: int, index: int) -> _Story | None:
+    """The story file ``index`` belongs to, or None when it stands alone.
+
+    A story's files share two or three of its made-up names (people, places) in paraphrased
+    titles, dates within a day and a half, and most of them cite the first one's address in
+    their ``related`` list - the structure :mod:`reader.domain.stories` groups by.
+    """
+    block = index // STORY_BLOCK
+    rng = random.Random(f"{seed}:story:{block}")  # noqa: S311 (reproducible, not secret)
+    members = tuple(
+        i for i in range(block * STORY_BLOCK, (block + 1) * STORY_BLOCK) if rng.random() < 0.5
+    )
+    if index not in members or len(members) < 2:
+        return None
+    names = tuple(
+        "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        for _ in range(3)
+    )
+    _name, domain = rng.choice(_PROVIDERS)
+    when = (rng.choice((2022, 2023, 2023, 2024)), rng.randint(1, 12), rng.randint(1, 27),
+            rng.randint(0, 11))
+    lead_url = f"https://www.{domain}/story/{_slug(' '.join(names))}-{block}/"
+    return _Story(block, members, names, lead_url, when)
+
+
+def _story_title(rng: random.Random, story: _Story) -> str:
+    words = rng.sample(story.names, rng.randint(2, 3)) + rng.choices(_WORDS, k=rng.randint(3, 8))
+    rng.shuffle(words)
+    words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+def _front_matter(
+    rng: random.Random, *, published: bool | None = None, story: _Story | None = None,
+    index: int = -1,
+) -> list[str]:
     """Seed 000's front matter with fresh values, in the pipeline's key order and style."""
     name, domain = rng.choice(_PROVIDERS)
-    title = _title(rng)
+    title = _story_title(rng, story) if story else _title(rng)
     if rng.random() < 0.01:
         # An escaped quote: valid YAML that reader's fast path hands to the real loader.
         title = f'{title} "{rng.choice(_WORDS)}"'
     stamp, year, month, *_ = _timestamp(rng)
+    if story is not None:
+        year, month, day, hour = story.when
+        hour += rng.randint(0, 36)
+        minute = rng.randint(0, 59)
+        stamp = f"{year}-{month:02d}-{day + hour // 24:02d}T{hour % 24:02d}:{minute:02d}:00Z"
     path = f"/{rng.choice(_CATEGORIES)}/{_slug(title)}/"
     url = f"https://www.{domain}{path}"
+    if story is not None and index == story.members[0]:
+        url = story.lead_url
     if published is None:
         published = rng.random() < 0.3
     lines = [
@@ -264,6 +324,12 @@ def _front_matter(rng: random.Random, *, published: bool | None = None) -> list[
         for _ in range(image_count):
             lines += _image(rng, domain, year, month, "  ")
     lines += ["", "related:"]
+    if story is not None and index != story.members[0] and rng.random() < 0.7:
+        lines += [
+            f"  - title: {_quoted(_story_title(rng, story))}",
+            f'    webUrl: "{story.lead_url}"',
+            "    type: article",
+        ]
     for _ in range(rng.randint(2, 4)):
         lines += _related(rng)
     token = base64.b64encode(rng.randbytes(255)).decode("ascii")
@@ -357,12 +423,14 @@ def article_file(seed: int, index: int) -> tuple[str, str, bytes]:
         name = f"{rng.choice(_SUBFOLDERS)}/{name}"
     if kind == "malformed":
         return name, kind, _malformed(rng, index)
+    story = story_of(seed, index)
+    published = False if index in targets else None
     if kind == "body-only":
         lines = _body_only(rng)
     elif kind == "metadata-only":
-        lines = [*_front_matter(rng, published=False if index in targets else None), ""]
+        lines = [*_front_matter(rng, published=published, story=story, index=index), ""]
     else:
-        lines = _front_matter(rng, published=False if index in targets else None)
+        lines = _front_matter(rng, published=published, story=story, index=index)
         lines += _body(rng, markdown=rng.random() < 0.5)
     newline = "\r\n" if index not in targets and rng.random() < 0.01 else "\n"
     data = newline.join(lines).encode("utf-8")

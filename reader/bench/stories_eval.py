@@ -12,7 +12,9 @@ The labelled sets:
   stories (paraphrases across outlets, follow-ups, hard negatives about the same company);
 * ``seeds`` - the bundled seeds (one story: 000 names 002's coverage in its ``related``);
 * ``synthetic`` - :func:`synthetic_features`, generated story structure: paraphrased titles
-  drawn from a Zipf vocabulary, related links on a share of the articles.
+  drawn from a Zipf vocabulary, related links on a share of the articles;
+* ``generator`` - the benchmark folder generator's own files (:func:`generated_features`):
+  paraphrased titles sharing made-up names, related lists citing the story's first report.
 """
 
 from __future__ import annotations
@@ -173,6 +175,23 @@ def synthetic_features(
     return features, gold
 
 
+def generated_features(count: int, seed: int = 1) -> tuple[list[StoryFeatures], dict[str, str]]:
+    """The benchmark generator's files (:mod:`reader.bench.generate`), read as the index reads
+    them, labelled with the stories the generator dealt them into (in memory, no disk)."""
+    from reader.bench.generate import article_file, story_of
+    from reader.domain.stories import features_from_bytes
+
+    features: list[StoryFeatures] = []
+    gold: dict[str, str] = {}
+    for index in range(count):
+        name, kind, data = article_file(seed, index)
+        features.append(features_from_bytes(name, data))
+        story = story_of(seed, index)
+        readable = kind in ("metadata-only", "front-matter+body")
+        gold[name] = f"story{story.key}" if story is not None and readable else name
+    return features, gold
+
+
 def title_only(features: Sequence[StoryFeatures]) -> list[StoryFeatures]:
     """What the aggregator comparison has: title, outlet, own URL and time."""
     return [replace(f, related_urls=(), context="") for f in features]
@@ -244,6 +263,7 @@ def quality_rows(synthetic_size: int = 5_000) -> list[Row]:
         "headlines (hand-labelled)": load_headlines(),
         "seeds": load_seeds(),
         f"synthetic {synthetic_size:,}": synthetic_features(synthetic_size),
+        "generator 3,000 (reader.bench.generate)": generated_features(3_000),
     }
     for name, (features, gold) in sets.items():
         for mode, chosen in (("title-only", title_only(features)), ("all signals", features)):

@@ -51,6 +51,9 @@ LINK_THRESHOLD = 0.15
 """Average similarity two clusters need to merge (after the time discount)."""
 EDGE_THRESHOLD = 0.10
 """Smallest pair similarity kept in the graph; below it a pair never contributes."""
+MIN_EVIDENCE = 12.0
+"""Least summed weight of the title words two articles share (a word in one article of a
+big folder weighs ~9.7, in 64 ~5.5, in 512 ~3.5): two rare words pass, two common ones do not."""
 CONTEXT_WEIGHT = 0.5
 """How much a word of the excerpt, related titles or body counts against a title word."""
 KEYS_PER_TITLE = 5
@@ -68,6 +71,9 @@ of two, so a word crosses it only when its rounded frequency moves (and its hold
 re-linked)."""
 TIME_GRACE_DAYS = 1.5
 """Articles this close in time are compared without a discount."""
+UNDATED_FACTOR = 0.6
+"""The discount when either article has no date: it could be from any day, so it needs
+the evidence of articles a couple of days apart."""
 TIME_HALF_DAYS = 1.5
 """Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
 CONTEXT_TOKENS = 40
@@ -318,7 +324,7 @@ def _bucket(df: int) -> int:
 def time_factor(a: float | None, b: float | None) -> float:
     """1 for articles close in time, falling as they get further apart."""
     if a is None or b is None:
-        return 1.0
+        return UNDATED_FACTOR
     extra = abs(a - b) / 86400.0 - TIME_GRACE_DAYS
     return 1.0 if extra <= 0 else 1.0 / (1.0 + extra / TIME_HALF_DAYS)
 
@@ -574,9 +580,11 @@ class StoryGrouper:
         w2 = self._w2
         best = 0.0
         if shared and (len(shared) >= 2 or min(len(ea.title), len(eb.title)) == 1):
-            dot = sum([w2.get(t, 0.0) for t in sorted(shared)])
-            if dot:
-                best = dot / (ea.title_norm * eb.title_norm)
+            weights = [w2.get(t, 0.0) for t in sorted(shared)]
+            # Cosine flatters short titles: two common words shared by two 8-word headlines
+            # score like a story.  The shared words must also weigh enough on their own.
+            if sum(map(math.sqrt, weights)) >= MIN_EVIDENCE:
+                best = sum(weights) / (ea.title_norm * eb.title_norm)
         if both_context and shared:  # context alone (shared boilerplate) never links
             dot = 0.0
             for token in sorted((ea.title | ea.context) & (eb.title | eb.context)):
