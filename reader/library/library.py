@@ -81,8 +81,11 @@ RESCAN_IN_PROCESS_LIMIT = 5000
 RECONCILE_COST_FACTOR = 20
 """The periodic rescan waits at least this many times its own duration (huge folders)."""
 
-LoadBatchSink = Callable[[list[ArticleSummary], list[tuple[str, ...]], int, int], None]
-"""Receives a loaded batch: summaries, their URL keys, articles so far, total (0: unknown)."""
+LoadBatchSink = Callable[[list[ArticleSummary], int, int], None]
+"""Receives a loaded batch: summaries, articles so far, total (0: unknown)."""
+
+URL_KEYS_SLICE = 10_000
+"""Articles whose URL keys the GUI thread adds in one go after a load (~15 ms)."""
 Entry = tuple[ArticleSummary, FileStamp]
 CacheEntry = tuple[ArticleSummary, FileStamp, str]
 """A parsed file as the index cache stores it: summary, stamp, body."""
@@ -122,6 +125,8 @@ class Library(QObject):
         self._articles: dict[str, ArticleSummary] = {}
         self._stamps: dict[str, FileStamp] = {}
         self._urls = _UrlIndex()
+        self._urls_pending = False
+        self._urls_request = 0
 
         self._job_running = False
         self._rescan_wanted = False
@@ -188,6 +193,7 @@ class Library(QObject):
         self._articles.clear()
         self._stamps.clear()
         self._urls.clear()
+        self._urls_pending = False
         self._held.clear()
         self._pending_writes.clear()
         self._skipped_while_writing.clear()
@@ -242,6 +248,7 @@ class Library(QObject):
             and not self._wanted_ids
             and not self._held
             and not self._pending_writes
+            and not self._urls_pending
             and watcher_settled
         )
 
@@ -345,10 +352,8 @@ class Library(QObject):
         self._job_running = True
         generation, stop, root = self._generation, self._stop, self._folder
 
-        def on_batch(
-            batch: list[ArticleSummary], keys: list[tuple[str, ...]], done: int, total: int
-        ) -> None:
-            self._poster.post(lambda: self._on_load_batch(generation, batch, keys, done, total))
+        def on_batch(batch: list[ArticleSummary], done: int, total: int) -> None:
+            self._poster.post(lambda: self._on_load_batch(generation, batch, done, total))
 
         def on_removed(gone: list[str]) -> None:
             self._poster.post(lambda: self._on_load_removed(generation, gone))
@@ -357,21 +362,16 @@ class Library(QObject):
         self._poster.when_done(future, lambda done: self._on_load_done(generation, done))
 
     def _on_load_batch(
-        self,
-        generation: int,
-        batch: list[ArticleSummary],
-        keys: list[tuple[str, ...]],
-        done: int,
-        total: int,
+        self, generation: int, batch: list[ArticleSummary], done: int, total: int
     ) -> None:
         if generation != self._generation:
             return
         added: list[ArticleSummary] = []
         changed: list[ArticleSummary] = []
-        for summary, summary_keys in zip(batch, keys, strict=True):
+        for summary in batch:
             # A known id is a cached row shown before the scan whose file has changed since.
             (changed if summary.id in self._articles else added).append(summary)
-            self._store_article(summary, summary_keys)
+            self._store_article(summary, ())  # URL keys come after the load (_index_urls)
         self._emit_chunked(self.articlesAdded, added)
         self._emit_chunked(self.articlesChanged, changed)
         self.loadProgress.emit(done, total)
@@ -406,12 +406,49 @@ class Library(QObject):
         self._publish_status()
         self.loadFinished.emit()
         self.rescanFinished.emit()
+        self._index_urls(generation)
         if self._watcher is not None:
             self._watcher.start(self._folder, outcome.dirs if outcome is not None else ())
             # The first rescan lists the subfolders to watch and catches anything that
             # changed while the load ran.
             self._rescan_wanted = True
         self._run_wanted_rescan()
+
+    def _index_urls(self, generation: int) -> None:
+        """Add the loaded articles' URLs to the lookup, their keys made on a worker.
+
+        Not while loading: normalising four URLs of each of 100,000 articles is ~0.8 s of
+        CPU, and on either thread it held up the rows (the GIL is shared).  Until it is
+        done, a related link may not jump inside the folder; nothing else waits for it.
+        """
+        summaries = list(self._articles.values())
+        if not summaries:
+            return
+        self._urls_request += 1
+        request, post = self._urls_request, self._poster.post
+        self._urls_pending = True
+
+        def make_keys() -> None:
+            for start in range(0, len(summaries), URL_KEYS_SLICE):
+                keyed = [(s, url_keys(s)) for s in summaries[start : start + URL_KEYS_SLICE]]
+                post(lambda keyed=keyed: self._on_url_keys(generation, keyed))
+            post(lambda: self._on_urls_indexed(request))
+
+        self._detail_worker.submit(make_keys)
+
+    def _on_url_keys(
+        self, generation: int, keyed: list[tuple[ArticleSummary, tuple[str, ...]]]
+    ) -> None:
+        if generation != self._generation:
+            return
+        articles, urls = self._articles, self._urls
+        for summary, keys in keyed:
+            if articles.get(summary.id) is summary:  # not replaced or removed meanwhile
+                urls.add(summary, keys)
+
+    def _on_urls_indexed(self, request: int) -> None:
+        if request == self._urls_request:
+            self._urls_pending = False
 
     # -- rescanning --------------------------------------------------------------------------
 
@@ -604,6 +641,7 @@ class Library(QObject):
         self._articles.clear()
         self._stamps.clear()
         self._urls.clear()
+        self._urls_pending = False
         self._held.clear()
         self._emit_chunked(self.articlesRemoved, gone)
         self._status_parts.clear()
@@ -947,8 +985,7 @@ def _nothing() -> None:
 
 
 class _Progress:
-    """Counts the loader's batches for loadProgress (the loader does not announce a total),
-    and makes each article's URL keys here, on the index thread, not on the GUI thread."""
+    """Counts the loader's batches for loadProgress (the loader does not announce a total)."""
 
     def __init__(self, on_batch: LoadBatchSink) -> None:
         self._on_batch = on_batch
@@ -956,7 +993,7 @@ class _Progress:
 
     def __call__(self, batch: list[ArticleSummary]) -> None:
         self._done += len(batch)
-        self._on_batch(list(batch), [url_keys(summary) for summary in batch], self._done, 0)
+        self._on_batch(list(batch), self._done, 0)
 
 
 # -- the search worker -----------------------------------------------------------------------
@@ -1024,8 +1061,9 @@ class _UrlIndex:
     """Which article lives at a URL, so related links can jump inside the folder.
 
     Each article's keys are remembered, so removing it never normalises its URLs again;
-    a load passes keys made on the index thread (normalising four URLs per article was
-    1.3 s of the GUI thread's time in a warm start of 100,000).
+    a load adds its articles with no keys and their keys later, made on a worker
+    (normalising four URLs per article was 1.3 s of the GUI thread's time in a warm start
+    of 100,000).
     """
 
     def __init__(self) -> None:

@@ -596,6 +596,24 @@ def test_article_for_url_ignores_scheme_and_trailing_slash(qtbot, library, recor
     assert library.article_for_url("https://example.com/elsewhere") is None
 
 
+def test_urls_follow_a_warm_open_an_edit_and_a_removal(qtbot, library, recorder, folder):
+    open_and_settle(qtbot, library, recorder, folder)
+    library.open_folder(folder.parent)
+    qtbot.waitUntil(lambda: recorder.finished >= 2 and library.is_settled(), timeout=10_000)
+    open_and_settle(qtbot, library, recorder, folder)  # warm: keys made after the rows
+    assert library.article_for_url(SEED_URL) == SEED_FULL
+
+    text = (folder / SEED_FULL).read_text(encoding="utf-8")
+    (folder / SEED_FULL).write_text(text.replace(SEED_URL, "https://moved.example/story"))
+    qtbot.waitUntil(lambda: library.article_for_url(SEED_URL) is None, timeout=5000)
+    assert library.article_for_url("https://moved.example/story") == SEED_FULL
+
+    (folder / SEED_FULL).unlink()
+    qtbot.waitUntil(
+        lambda: library.article_for_url("https://moved.example/story") is None, timeout=5000
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "key"),
     [
