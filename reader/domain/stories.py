@@ -350,7 +350,6 @@ class StoryGrouper:
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
         self._df: dict[str, int] = defaultdict(int)
-        self._title_postings: dict[str, set[str]] = defaultdict(set)
         self._any_postings: dict[str, set[str]] = defaultdict(set)
         self._key_postings: dict[str, set[str]] = defaultdict(set)
         self._url_owners: dict[str, set[str]] = defaultdict(set)
@@ -408,9 +407,14 @@ class StoryGrouper:
         affected: set[str] = set()
         for article_id in sorted(gone | (changed.keys() & self._entries.keys())):
             affected |= self._drop(article_id, before)
+        cold = not self._entries
         for article_id in sorted(changed):
-            self._add(changed[article_id], before)
+            self._add(changed[article_id], None if cold else before)
         dirty = set(changed)
+        if cold:  # every word is new: weigh them all, every article is linked below
+            for token, df in self._df.items():
+                if weight := _weight(df):
+                    self._w2[token] = weight * weight
         for token, old in before.items():
             df = self._df.get(token, 0)
             if _bucket(df) != old:
@@ -444,8 +448,6 @@ class StoryGrouper:
             if self._df[token] <= 0:
                 del self._df[token]
             _discard(self._any_postings, token, article_id)
-        for token in entry.title:
-            _discard(self._title_postings, token, article_id)
         for token in entry.keys:
             _discard(self._key_postings, token, article_id)
         for url in entry.features.urls:
@@ -461,17 +463,23 @@ class StoryGrouper:
         neighbours.discard(article_id)
         return neighbours
 
-    def _add(self, features: StoryFeatures, before: dict[str, int]) -> None:
+    def _add(self, features: StoryFeatures, before: dict[str, int] | None) -> None:
+        """Index one article; ``before`` collects its words' old rounded frequencies
+        (None on a cold start, where every article is linked anyway)."""
         title = frozenset(tokens(features.title))
         context = _first_new_tokens(features.context, title, CONTEXT_TOKENS)
         entry = _Entry(features, title, frozenset(context))
-        self._entries[features.id] = entry
-        for token in entry.title | entry.context:
-            before.setdefault(token, _bucket(self._df.get(token, 0)))
-            self._df[token] += 1
-            self._any_postings[token].add(features.id)
-        for token in entry.title:
-            self._title_postings[token].add(features.id)
+        article_id = features.id
+        self._entries[article_id] = entry
+        words = entry.title | entry.context if context else title
+        df, postings = self._df, self._any_postings
+        if before is not None:
+            for token in words:
+                if token not in before:
+                    before[token] = _bucket(df.get(token, 0))
+        for token in words:
+            df[token] += 1
+            postings[token].add(article_id)
         for url in features.urls:
             self._url_owners[url].add(features.id)
         for url in features.related_urls:
