@@ -38,7 +38,7 @@ from reader.index.loader import (
     check_files,
     folder_stories,
     load_folder,
-    parse_described,
+    parse_described_stories,
 )
 from reader.index.scan import ScanReport, scan_folder_report
 
@@ -420,9 +420,17 @@ def _parse_listed(
     rows: list[tuple[str, str, str, float | None]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
         writes = []
-        for batch in parse_described(folder, ids, list_line_parts):
-            writes.append(writer.submit(cache.store_encoded_listed, batch, LIST_LINE_FORMAT))
-            rows += [(encoded[0], *listed) for encoded, listed in batch]
+        for batch in parse_described_stories(folder, ids, list_line_parts):
+            listed_rows = [(encoded, listed) for encoded, listed, _features in batch]
+            writes.append(
+                writer.submit(cache.store_encoded_listed, listed_rows, LIST_LINE_FORMAT)
+            )
+            # Story features come from the same read (folder_stories then reads none).
+            writes.append(writer.submit(cache.store_story_features, [
+                (encoded[0], encoded[1], encoded[2], encoded[3], features)
+                for encoded, _listed, features in batch
+            ]))
+            rows += [(encoded[0], *listed) for encoded, listed, _features in batch]
         for write in writes:
             write.result()
     return rows

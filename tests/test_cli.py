@@ -598,7 +598,7 @@ def test_list_json_parses_only_what_changed_and_prints_what_a_cold_run_prints(
     (folder / "b.txt").unlink()
     article(folder, "d.txt", title="Delta")
     parsed: list[list[str]] = []
-    real_parse_described = cli.parse_described
+    real_parse_described = cli.parse_described_stories
 
     def counting_parse_described(root: Path, ids: list[str], describe):  # type: ignore[no-untyped-def]
         parsed.append(sorted(ids))
@@ -606,7 +606,7 @@ def test_list_json_parses_only_what_changed_and_prints_what_a_cold_run_prints(
 
     with monkeypatch.context() as patched:
         patched.setattr(cli, "_load", lambda *_: pytest.fail("took the full path"))
-        patched.setattr(cli, "parse_described", counting_parse_described)
+        patched.setattr(cli, "parse_described_stories", counting_parse_described)
         warm = run(capsys, "list", str(folder), "--json", "--state", state)
     assert parsed == [["a.txt", "d.txt"]], parsed
     index = IndexCache.open(folder)

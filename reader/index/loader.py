@@ -298,6 +298,45 @@ def parse_described(
     yield from _run_chunks(work, root, ids, workers=None, should_stop=None)
 
 
+def describe_story_chunk(
+    root: str, ids: list[str], describe: Callable[[ArticleSummary], D]
+) -> list[tuple[EncodedRow, D, str]]:
+    """:func:`describe_chunk`, plus each file's story features JSON from the same read: the
+    summary and body are the ones just parsed; only a file that lists related coverage is
+    read again (from the page cache) for that list."""
+    from reader.domain.frontmatter import split_front_matter
+    from reader.domain.parse import decode, read_file_bytes
+    from reader.domain.stories import features_from_summary
+
+    root_path = Path(root)
+    described: list[tuple[EncodedRow, D, str]] = []
+    for article_id in ids:
+        summary, stamp, body = read_summary(root_path, article_id)
+        yaml_text = None
+        if summary.has_related and not summary.is_error:
+            try:
+                text = decode(read_file_bytes(root_path / article_id))
+                yaml_text = split_front_matter(text).yaml_text
+            except Exception:  # the file changed or went away: its features go without
+                yaml_text = None
+        features = features_from_summary(summary, body, yaml_text)
+        described.append((
+            _encoded(article_id, summary, stamp, body),
+            describe(summary),
+            json.dumps(features.to_json(), ensure_ascii=False),
+        ))
+    return described
+
+
+def parse_described_stories(
+    root: Path, ids: list[str], describe: Callable[[ArticleSummary], D]
+) -> Iterator[list[tuple[EncodedRow, D, str]]]:
+    """:func:`parse_described` whose rows also carry story features (see
+    :func:`describe_story_chunk`), so that a cold ``reader list`` reads each file once."""
+    work = partial(describe_story_chunk, describe=describe)
+    yield from _run_chunks(work, root, ids, workers=None, should_stop=None)
+
+
 def check_chunk(root: str, ids: list[str]) -> list[tuple[str, tuple[Problem, ...]]]:
     """Every problem of each file as the detail view sees it (the whole front matter
     loaded, images and related checked); the unit of work of :func:`check_files`."""
