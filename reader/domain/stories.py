@@ -76,7 +76,7 @@ UNDATED_FACTOR = 0.6
 the evidence of articles a couple of days apart."""
 TIME_HALF_DAYS = 1.5
 """Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
-CONTEXT_TOKENS = 40
+CONTEXT_TOKENS = 24
 """Words of context kept per article: the first of the excerpt, related titles, body."""
 BODY_CHARS = 600
 """How much of the body joins the context."""
