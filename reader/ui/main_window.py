@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(view, 1)
         # View ▸ Group by Story swaps in this tree over the same filtered, sorted rows.
         self._story_model = StoryTreeModel(self._proxy, self)
+        self._story_model.set_active(False)  # followed only while View > Group by Story is on
         self._story_view = StoryView(self)
         self._story_view.setObjectName("storyView")
         self._story_view.setModel(self._story_model)
@@ -698,6 +699,7 @@ class MainWindow(QMainWindow):
     def _on_group_by_story_toggled(self, grouped: bool) -> None:
         current = self._current_id()
         self._story_view.match_columns(self._view.header())
+        self._story_model.set_active(grouped)
         self._view.setVisible(not grouped)
         self._story_view.setVisible(grouped)
         # The visible list is always "articleView" (the README's contract for tests).

@@ -40,6 +40,10 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
+REBUILD_DELAY_MS = 60
+"""Changes of the flat list within this long regroup the tree once."""
+
+
 class StoryRole(IntEnum):
     STORY = Qt.ItemDataRole.UserRole + 20
     """The story id, on story rows and article rows alike."""
@@ -63,10 +67,13 @@ class StoryTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._flat = flat
         self._stories: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
         self._groups: list[_Group] = []
+        self._active = True
+        self._stale = False
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
-        self._rebuild_timer.setInterval(0)
+        self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.timeout.connect(self.rebuild)
         for signal in (
             flat.modelReset, flat.layoutChanged, flat.rowsInserted, flat.rowsRemoved,
@@ -81,37 +88,57 @@ class StoryTreeModel(QAbstractItemModel):
         """Article id -> story id, as :func:`reader.index.loader.folder_stories` gives it."""
         if stories != self._stories:
             self._stories = dict(stories)
-            self.rebuild()
+            members: dict[str, list[str]] = {}
+            for article_id, story in stories.items():
+                members.setdefault(story, []).append(article_id)
+            self._members = {story: sorted(ids) for story, ids in members.items()}
+            self._schedule_rebuild()
+
+    def set_active(self, active: bool) -> None:
+        """Follow the flat list only while shown: regrouping 100,000 rows on every search
+        keystroke would cost the GUI thread for a tree nobody sees."""
+        self._active = active
+        if active:
+            if self._stale or not self._groups:
+                self.rebuild()
+        elif self._groups:  # empty while hidden: no rows that could point past the list
+            self._rebuild_timer.stop()
+            self._stale = True
+            self.beginResetModel()
+            self._groups = []
+            self.endResetModel()
 
     def story_of(self, article_id: str) -> str:
         return self._stories.get(article_id, article_id)
 
     def members(self, story_id: str) -> list[str]:
         """Every article of a story in the folder (shown or not), sorted."""
-        return sorted(i for i, s in self._stories.items() if s == story_id)
+        return list(self._members.get(story_id, ()))
 
     def _schedule_rebuild(self, *_args: object) -> None:
-        self._rebuild_timer.start()
+        self._stale = True
+        if self._active:
+            self._rebuild_timer.start()
 
     def rebuild(self) -> None:
         """Regroup the flat list's rows (one reset: the grouped view is rebuilt whole)."""
         self._rebuild_timer.stop()
+        self._stale = False
         flat = self._flat
+        stories = self._stories
         groups: dict[str, _Group] = {}
         outlets: dict[str, set[str]] = {}
         for row in range(flat.rowCount()):
-            index = flat.index(row, Column.TITLE)
-            article_id = index.data(Role.ID)
-            story = self._stories.get(article_id, article_id)
+            summary = flat.index(row, Column.TITLE).data(Role.SUMMARY)
+            article_id = summary.id
+            story = stories.get(article_id, article_id)
             group = groups.get(story)
             if group is None:
                 group = groups[story] = _Group(story)
                 outlets[story] = set()
             group.rows.append(row)
-            summary = index.data(Role.SUMMARY)
-            if summary is not None:
-                group.published += bool(summary.published and not summary.is_error)
-                outlets[story].add(summary.source or summary.source_domain)
+            group.published += bool(summary.published and not summary.is_error)
+            outlets[story].add(summary.source or summary.source_domain)
         for story, group in groups.items():
             group.outlets = len(outlets[story] - {""})
         self.beginResetModel()

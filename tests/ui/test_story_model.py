@@ -62,15 +62,15 @@ def test_story_tree_passes_qt_model_tester_through_changes(qtmodeltester, flat):
     tree.rebuild()
 
 
-def test_stories_group_articles_and_a_one_article_story_is_a_plain_row(flat):
+def test_stories_group_articles_and_a_one_article_story_is_a_plain_row(flat, qtbot):
     _model, proxy = flat
     tree = StoryTreeModel(proxy)
     tree.set_stories(STORIES)
-    assert tree_ids(tree) == [
+    qtbot.waitUntil(lambda: tree_ids(tree) == [
         (None, ["00.md", "02.md", "04.md"]),
         (None, ["01.md", "05.md"]),
         ("03.md", []),
-    ]
+    ])
     story = tree.index(0, Column.TITLE)
     assert story.data(StoryRole.STORY) == "00.md"
     assert story.data(StoryRole.IS_STORY) is True
@@ -107,3 +107,16 @@ def test_a_published_change_updates_the_story_count(flat, qtbot):
     tree.set_stories(STORIES)
     model.update_articles([make(2, published=True)])
     qtbot.waitUntil(lambda: tree.index(0, Column.STATE).data() == "2/3")
+
+
+def test_an_inactive_tree_does_not_follow_the_list_until_shown(flat, qtbot):
+    model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.set_active(False)
+    tree.set_stories(STORIES)
+    model.remove_articles(["03.md"])
+    qtbot.wait(100)  # the regrouping delay passes: nothing is regrouped while hidden
+    assert tree.rowCount() == 0
+    tree.set_active(True)
+    assert tree_ids(tree) == [(None, ["00.md", "02.md", "04.md"]), (None, ["01.md", "05.md"])]
+    assert tree.members("00.md") == ["00.md", "02.md", "04.md"]
