@@ -78,6 +78,9 @@ TIME_HALF_DAYS = 1.5
 """Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
 CONTEXT_TOKENS = 24
 """Words of context kept per article: the first of the excerpt, related titles, body."""
+CONTEXT_CHARS = 800
+"""Context text kept per article: enough for :data:`CONTEXT_TOKENS` new words (about 300
+characters of news prose) with room to spare; the rest was tokenised for nothing."""
 BODY_CHARS = 600
 """How much of the body joins the context."""
 
@@ -147,7 +150,7 @@ def features_from(
     context = " ".join(" ".join(p.split()) for p in parts if p and p.strip())
     time = published_at.timestamp() if published_at is not None else None
     return StoryFeatures(article_id, title.strip(), outlet, time, tuple(own), tuple(linked),
-                         context[:2000])
+                         context[:CONTEXT_CHARS])
 
 
 def features_of(detail: ArticleDetail) -> StoryFeatures:
