@@ -36,7 +36,9 @@ def locked_pins() -> set[tuple[str, str]]:
 
 def constraint_requirements() -> list[Requirement]:
     lines = (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
-    return [Requirement(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        Requirement(line) for line in lines if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def test_constraints_pin_exactly_what_the_lock_pins() -> None:
@@ -53,7 +55,9 @@ def test_every_locked_package_has_hashes() -> None:
     for package in lock["package"]:
         if normalise(package["name"]) == PROJECT:
             continue
-        artifacts = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+        artifacts = [*package.get("wheels", [])]
+        if "sdist" in package:
+            artifacts.append(package["sdist"])
         assert artifacts, package["name"]
         assert all(artifact.get("hash", "").startswith("sha256:") for artifact in artifacts)
 
@@ -66,7 +70,9 @@ def test_the_running_environment_is_the_locked_one() -> None:
     for requirement in constraint_requirements():
         if requirement.marker is None or requirement.marker.evaluate():
             wanted[normalise(requirement.name)] = next(iter(requirement.specifier)).version
-    installed = {normalise(dist.metadata["Name"]): dist.version for dist in metadata.distributions()}
+    installed = {
+        normalise(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
+    }
     drift = {
         name: (version, installed.get(name))
         for name, version in wanted.items()
