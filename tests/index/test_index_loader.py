@@ -164,6 +164,40 @@ def test_an_early_load_shows_cached_rows_newest_first_then_corrects_them(
     assert "Story three" in result.articles["week0/00003.txt"].title
 
 
+def test_a_cold_early_load_hands_on_the_newest_files_before_walking_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_folder(tmp_path / "articles", 12)
+    for number in range(5):
+        path = folder / f"top{number}.txt"
+        path.write_text((SEEDS / SEED_BODY_ONLY).read_text(encoding="utf-8"))
+        os.utime(path, ns=(number * 10**9, number * 10**9))  # top4 newest, top0 oldest
+    monkeypatch.setattr(loader, "COLD_HEAD", 3)
+    walked: list[int] = []
+    real_scan = loader.scan_folder_report
+
+    def scan(root: Path):  # type: ignore[no-untyped-def]
+        walked.append(len(handed_on))
+        return real_scan(root)
+
+    monkeypatch.setattr(loader, "scan_folder_report", scan)
+    handed_on: list[str] = []
+
+    result = load_folder(
+        folder,
+        on_batch=lambda batch: handed_on.extend(summary.id for summary in batch),
+        on_removed=lambda gone: None,
+        batch_size=10,
+    )
+
+    assert handed_on[:3] == ["top4.txt", "top3.txt", "top2.txt"]
+    assert walked == [3]  # handed on before the walk began
+    assert sorted(handed_on) == sorted(result.articles)  # and none parsed twice
+    assert (result.parsed, result.cached) == (17, 0)
+    again = load_folder(folder)
+    assert (again.parsed, again.cached) == (0, 17)  # the first ones were stored too
+
+
 def test_should_stop_ends_the_load_early_and_keeps_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
