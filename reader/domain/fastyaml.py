@@ -92,6 +92,7 @@ _MAX_DEPTH = 48
 _SHAPE_CACHE_LIMIT = 4096
 _valid_shapes: dict[str, bool] = {}
 _block_values: dict[str, Any] = {}
+_scalar_values: dict[str, Any] = {}
 
 
 def summary_fields(yaml_text: str, wanted: Container[str]) -> dict[str, Any] | None:
@@ -321,6 +322,23 @@ def _key(text: str) -> str:
 
 
 def _scalar(text: str) -> Any:
+    """The value of a one-line scalar, remembered by its text.
+
+    A pipeline writes the same few values over and over (``published: false``, a
+    category, a score, a provider's name); their resolver and constructor run once.  The
+    values are immutable, so sharing them is safe; text outside the subset raises every
+    time and is never remembered.
+    """
+    value = _scalar_values.get(text, _scalar_values)
+    if value is _scalar_values:
+        value = _build_scalar(text)
+        if len(_scalar_values) >= _SHAPE_CACHE_LIMIT:
+            _scalar_values.clear()
+        _scalar_values[text] = value
+    return value
+
+
+def _build_scalar(text: str) -> Any:
     first = text[0]
     if first == '"':
         match = _DOUBLE_QUOTED.fullmatch(text)
