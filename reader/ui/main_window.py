@@ -298,6 +298,9 @@ class MainWindow(QMainWindow):
         self._story_view.hide()
         list_layout.addWidget(self._story_view, 1)
         self._stories = StoryGrouping(self)
+        self._stories_wait_for_load = True
+        """Grouping waits for a load to finish: its process reads every file it has not
+        read before, and doing that during a cold load halves the parsers' two cores."""
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
@@ -623,8 +626,9 @@ class MainWindow(QMainWindow):
         self._stories.storiesReady.connect(self._story_model.set_stories)
         self._stories.storiesReady.connect(self._refresh_same_story)
         self._pane.storyArticleActivated.connect(self._on_same_story_activated)
-        for signal in (library.loadFinished, library.articlesAdded, library.articlesChanged,
-                       library.articlesRemoved):
+        library.folderOpened.connect(self._on_folder_opened_for_stories)
+        library.loadFinished.connect(self._on_load_finished_for_stories)
+        for signal in (library.articlesAdded, library.articlesChanged, library.articlesRemoved):
             signal.connect(self._request_stories)
         actions["PreviousArticle"].triggered.connect(self._on_previous_article)
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
@@ -727,7 +731,15 @@ class MainWindow(QMainWindow):
     def _request_stories(self, *_args: object) -> None:
         # Always, not only while grouped: the reading pane's "Same story in this folder"
         # and the already-published notice need the stories too.
-        self._stories.request(self._library.folder())
+        if not self._stories_wait_for_load:
+            self._stories.request(self._library.folder())
+
+    def _on_folder_opened_for_stories(self, *_args: object) -> None:
+        self._stories_wait_for_load = True
+
+    def _on_load_finished_for_stories(self) -> None:
+        self._stories_wait_for_load = False
+        self._request_stories()
 
     def _refresh_same_story(self, *_args: object) -> None:
         article_id = self._current_id()
