@@ -37,8 +37,9 @@ from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
-"""Bump when the tables or :func:`summary_to_json`'s layout change: old caches are rebuilt."""
+SCHEMA_VERSION = 6
+"""Bump when the tables, :func:`summary_to_json`'s layout or the story features' stored
+form (:meth:`reader.domain.stories.StoryFeatures.to_json`) change: old caches are rebuilt."""
 
 _DECODE_SLICE = 2000
 """Rows read and decoded at a time by :meth:`IndexCache.lookup` (one ``json.loads`` each)."""
@@ -589,6 +590,7 @@ def _connect(path: Path | None) -> sqlite3.Connection:
             with connection:
                 connection.execute("DROP TABLE IF EXISTS articles")
                 connection.execute("DROP TABLE IF EXISTS bodies")
+                connection.execute("DROP TABLE IF EXISTS stories")
                 connection.executescript(_SCHEMA)
                 # Optional: without JSON functions the warm start reads rows unordered.
                 with contextlib.suppress(sqlite3.OperationalError):

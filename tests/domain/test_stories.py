@@ -165,6 +165,28 @@ def test_incremental_updates_equal_a_cold_run_of_the_final_folder():
     assert grouper.stories() == cold.stories()
 
 
+def test_features_read_back_from_the_index_group_as_the_fresh_ones():
+    import json
+
+    from reader.bench.stories_eval import generated_features
+
+    features, _gold = generated_features(300)
+    stored = [StoryFeatures.from_json(f.id, json.loads(json.dumps(f.to_json()))) for f in features]
+    assert any(f.context_words for f in stored)
+    assert [(f.title_words, f.context_words) for f in stored] == [
+        (f.title_words, f.context_words) for f in features
+    ]
+    assert group(stored) == group(features)
+
+
+def test_words_follow_the_text_they_are_made_from():
+    first = article("a", "Wildfires spread on Maui", context="Lahaina burned overnight")
+    assert first.title_words == ("maui", "spread", "wildfir")
+    assert first.context_words == ("burn", "lahaina", "overnight")
+    moved = replace(first, title="Lahaina wildfire", context="")
+    assert (moved.title_words, moved.context_words) == (("lahaina", "wildfir"), ())
+
+
 def test_update_reports_only_articles_whose_story_changed():
     grouper = StoryGrouper()
     grouper.update([
