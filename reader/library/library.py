@@ -408,10 +408,9 @@ class Library(QObject):
         self.rescanFinished.emit()
         self._index_urls(generation)
         if self._watcher is not None:
+            # Its first change set, once the watch stands, asks for the rescan that
+            # catches anything changed while the load ran (or before the watch existed).
             self._watcher.start(self._folder, outcome.dirs if outcome is not None else ())
-            # The first rescan lists the subfolders to watch and catches anything that
-            # changed while the load ran.
-            self._rescan_wanted = True
         self._run_wanted_rescan()
 
     def _index_urls(self, generation: int) -> None:

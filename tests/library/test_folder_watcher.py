@@ -19,12 +19,20 @@ def watcher(qtbot):
 
 
 def start_watching(
-    watcher: FolderWatcher, folder: Path, directories: tuple[str, ...] = ()
+    qtbot, watcher: FolderWatcher, folder: Path, directories: tuple[str, ...] = ()
 ) -> list[ChangeSet]:
+    """Start watching; return the change sets that follow the first one.
+
+    The first asks for a rescan once the watch stands (what changed between the caller's
+    scan and the watch is only found that way).
+    """
     changes: list[ChangeSet] = []
     watcher.changed.connect(changes.append)
     watcher.start(folder, directories)
-    assert watcher.wait_watching(5.0)
+    qtbot.waitUntil(lambda: bool(changes), timeout=5000)
+    assert changes == [ChangeSet(frozenset(), rescan=True)]
+    assert watcher.is_watching()
+    changes.clear()
     return changes
 
 
@@ -35,7 +43,7 @@ def named(changes: list[ChangeSet]) -> set[str]:
 def test_a_burst_of_writes_arrives_as_few_change_sets_naming_every_file(
     qtbot, watcher, tmp_path: Path
 ):
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
 
     expected = {f"{index}.md" for index in range(200)}
     for name in sorted(expected):
@@ -50,7 +58,7 @@ def test_a_burst_of_writes_arrives_as_few_change_sets_naming_every_file(
 def test_an_in_place_edit_of_any_file_is_named(qtbot, watcher, tmp_path: Path):
     for index in range(50):
         (tmp_path / f"{index:02}.md").write_text("x")
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
 
     with open(tmp_path / "00.md", "a") as handle:  # the oldest: no watch of its own needed
         handle.write(" more")
@@ -62,7 +70,7 @@ def test_a_rename_over_save_names_the_target_and_hides_the_temp_file(
     qtbot, watcher, tmp_path: Path
 ):
     (tmp_path / "story.md").write_text("one")
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
 
     temp = tmp_path / ".story.md.swp"
     temp.write_text("two")
@@ -75,7 +83,7 @@ def test_a_rename_over_save_names_the_target_and_hides_the_temp_file(
 def test_a_file_created_then_rewritten_at_once_is_named_after_the_rewrite(
     qtbot, watcher, tmp_path: Path
 ):
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
     (tmp_path / "new.md").write_text("first")
     qtbot.waitUntil(lambda: "new.md" in named(changes), timeout=5000)
     changes.clear()
@@ -88,7 +96,7 @@ def test_a_file_created_then_rewritten_at_once_is_named_after_the_rewrite(
 def test_a_new_subfolder_asks_for_a_rescan_then_is_watched_once_listed(
     qtbot, watcher, tmp_path: Path
 ):
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
 
     (tmp_path / "2024").mkdir()
     qtbot.waitUntil(lambda: any(change.rescan for change in changes), timeout=5000)
@@ -104,7 +112,7 @@ def test_a_new_subfolder_asks_for_a_rescan_then_is_watched_once_listed(
 
 def test_files_in_listed_subfolders_are_named_with_their_path(qtbot, watcher, tmp_path: Path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    changes = start_watching(watcher, tmp_path, ("a", "a/b"))
+    changes = start_watching(qtbot, watcher, tmp_path, ("a", "a/b"))
 
     (tmp_path / "a" / "b" / "deep.md").write_text("x")
     with open(tmp_path / "a" / "b" / "deep.md", "a") as handle:
@@ -116,7 +124,7 @@ def test_files_in_listed_subfolders_are_named_with_their_path(qtbot, watcher, tm
 def test_a_removed_subfolder_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "a.md").write_text("x")
-    changes = start_watching(watcher, tmp_path, ("old",))
+    changes = start_watching(qtbot, watcher, tmp_path, ("old",))
 
     shutil.rmtree(tmp_path / "old")
 
@@ -124,7 +132,7 @@ def test_a_removed_subfolder_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
 
 
 def test_other_files_are_ignored(qtbot, watcher, tmp_path: Path):
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
 
     (tmp_path / "cover.jpg").write_text("x")
     (tmp_path / "story.md~").write_text("x")
@@ -140,7 +148,7 @@ def test_other_files_are_ignored(qtbot, watcher, tmp_path: Path):
 def test_renaming_the_folder_itself_asks_for_a_rescan(qtbot, watcher, tmp_path: Path):
     folder = tmp_path / "articles"
     folder.mkdir()
-    changes = start_watching(watcher, folder)
+    changes = start_watching(qtbot, watcher, folder)
 
     os.rename(folder, tmp_path / "renamed")
 
@@ -174,7 +182,7 @@ def test_a_refused_watch_switches_to_periodic_rescans(qtbot, tmp_path: Path, mon
 
 
 def test_stop_silences_the_watcher(qtbot, watcher, tmp_path: Path):
-    changes = start_watching(watcher, tmp_path)
+    changes = start_watching(qtbot, watcher, tmp_path)
     watcher.stop()
     requests: list[int] = []
     watcher.rescanNeeded.connect(lambda: requests.append(1))
