@@ -228,7 +228,8 @@ def _parse_head(
     A cold window otherwise shows nothing until the whole folder is walked (0.55 s at
     100,000 files) and the first parsed batch comes back from the worker processes.  The
     newest of the first :data:`COLD_HEAD_SAMPLE` entries stand in for the newest of all:
-    a listing is in no useful order and sorting all of it is the walk itself.
+    a listing is in no useful order and sorting all of it is the walk itself.  A top level
+    with fewer files is walked at once anyway, and left to the usual way.
     """
     sample: list[tuple[int, str]] = []
     try:
@@ -239,6 +240,8 @@ def _parse_head(
                 if is_article_name(entry.name) and entry.is_file():
                     sample.append((entry.stat().st_mtime_ns, entry.name))
     except OSError:
+        return {}
+    if len(sample) < COLD_HEAD_SAMPLE:
         return {}
     sample.sort(reverse=True)
     ids = [name for _mtime, name in sample[:COLD_HEAD]]

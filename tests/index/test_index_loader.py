@@ -173,6 +173,7 @@ def test_a_cold_early_load_hands_on_the_newest_files_before_walking_the_folder(
         path.write_text((SEEDS / SEED_BODY_ONLY).read_text(encoding="utf-8"))
         os.utime(path, ns=(number * 10**9, number * 10**9))  # top4 newest, top0 oldest
     monkeypatch.setattr(loader, "COLD_HEAD", 3)
+    monkeypatch.setattr(loader, "COLD_HEAD_SAMPLE", 5)  # a "big" top level: the 5 files
     walked: list[int] = []
     real_scan = loader.scan_folder_report
 
@@ -196,6 +197,15 @@ def test_a_cold_early_load_hands_on_the_newest_files_before_walking_the_folder(
     assert (result.parsed, result.cached) == (17, 0)
     again = load_folder(folder)
     assert (again.parsed, again.cached) == (0, 17)  # the first ones were stored too
+
+
+def test_a_small_cold_folder_is_not_parsed_ahead_of_the_walk(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "articles", 12)
+    (folder / "top.txt").write_text((SEEDS / SEED_BODY_ONLY).read_text(encoding="utf-8"))
+    index = IndexCache.open(folder)
+
+    assert loader._parse_head(folder, index, loader._Batcher(None, 10)) == {}
+    index.close()
 
 
 def test_should_stop_ends_the_load_early_and_keeps_the_cache(
