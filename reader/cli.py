@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from reader import __version__, paths
 from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severity
@@ -41,6 +41,9 @@ from reader.index.loader import (
     parse_described_stories,
 )
 from reader.index.scan import ScanReport, scan_folder_report
+
+if TYPE_CHECKING:
+    from reader.domain.stories import StoryFeatures
 
 log = logging.getLogger(__name__)
 
@@ -392,14 +395,15 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     if outcome is None:
         return False
     listed, stale, gone = outcome
+    known: dict[str, StoryFeatures] = {}
     if stale:
-        listed += _parse_listed(folder, cache, stale)
+        listed += _parse_listed(folder, cache, stale, known)
     if gone:
         cache.prune(report.files)
     if state != "all":
         listed = [row for row in listed if row[2] == state]
     listed.sort(key=_cached_date_key)
-    stories = folder_stories(folder, report.files, cache)
+    stories = folder_stories(folder, report.files, cache, known=known)
     _report_unreadable(report.unreadable_dirs)
     out = sys.stdout
     _write_lines(out, [with_story(row[1], stories.get(row[0], row[0])) for row in listed])
@@ -408,14 +412,18 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
 
 
 def _parse_listed(
-    folder: Path, cache: IndexCache, ids: list[str]
+    folder: Path, cache: IndexCache, ids: list[str], known: dict[str, StoryFeatures]
 ) -> list[tuple[str, str, str, float | None]]:
     """Parse ``ids``, storing each row with its list line; their ``(id, line, state, time)``.
 
     Rows are stored on a thread of their own (SQLite releases the GIL while it writes)
-    so that writing overlaps with taking in the next batch.
+    so that writing overlaps with taking in the next batch.  Each file's story features
+    go into ``known`` as they arrive, decoded while the parsers work, so grouping need
+    not read them back from the index.
     """
     from concurrent.futures import ThreadPoolExecutor
+
+    from reader.domain.stories import StoryFeatures
 
     rows: list[tuple[str, str, str, float | None]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
@@ -431,6 +439,8 @@ def _parse_listed(
                 for encoded, _listed, features in batch
             ]))
             rows += [(encoded[0], *listed) for encoded, listed, _features in batch]
+            for encoded, _listed, features in batch:
+                known[encoded[0]] = StoryFeatures.from_json(encoded[0], json.loads(features))
         for write in writes:
             write.result()
     return rows

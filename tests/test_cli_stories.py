@@ -162,3 +162,30 @@ def test_live_stories_follow_changes_as_a_cold_run_would(news):
     assert "d.md" not in stories
     cold_cache = IndexCache.in_memory()
     assert stories == folder_stories(news, scan_folder_report(news).files, cold_cache)
+
+
+@pytest.mark.parametrize("argv", [("--json",), ("--group", "story", "--json")])
+def test_an_edit_that_leaves_story_features_alone_groups_nothing(news, capsys, monkeypatch,
+                                                                  argv):
+    import reader.domain.stories as stories_module
+
+    before = lines(run(capsys, "list", os.fspath(news), *argv)[1])
+    calls: list[int] = []
+    real_group = stories_module.group
+
+    def counted(features):
+        calls.append(1)
+        return real_group(features)
+
+    monkeypatch.setattr(stories_module, "group", counted)
+    write(news, "b.md", "Prigozhin on board plane that crashed near Moscow, Russia says",
+          when="2023-08-23T19:00:00Z", source="BBC", published=False)  # was published
+    after = lines(run(capsys, "list", os.fspath(news), *argv)[1])
+    assert calls == []
+    assert [row["story"] for row in after] == [row["story"] for row in before]
+    write(news, "b.md", "Spain beat England to win the Women's World Cup final again",
+          when="2023-08-20T13:00:00Z", source="BBC")  # a new title: grouped again
+    moved = {row["id"]: row["story"] for row in lines(run(capsys, "list", os.fspath(news),
+                                                          "--json")[1])}
+    assert calls == [1]
+    assert moved == {"a.md": "a.md", "b.md": "b.md", "c.md": "a.md", "d.md": "b.md"}

@@ -273,6 +273,8 @@ def related_entries(yaml_text: str) -> list[tuple[str, str, str]]:
 def _scalar_text(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
+        if "\\" not in value:  # nothing to unescape: what json.loads gives (or refuses)
+            return value[1:-1]
         try:
             loaded = json.loads(value)
         except ValueError:

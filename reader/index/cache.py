@@ -489,12 +489,21 @@ class IndexCache:
         return dict(self._query("SELECT id, features FROM stories") or ())
 
     def store_story_features(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
-        """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows (story unknown)."""
+        """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows.
+
+        A row whose features are exactly the ones stored keeps its story (grouping reads
+        nothing else of a file, so an edit that leaves them alone - publishing it, a word
+        deep in the body - moves no story); any other row's story is unknown until the
+        folder is grouped again.
+        """
         storable = [row for row in rows if row[1] >= 0 and _storable(row[0])]
         if storable:
             self._write((
-                "INSERT OR REPLACE INTO stories (id, size, mtime_ns, inode, features, story) "
-                "VALUES (?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO stories (id, size, mtime_ns, inode, features, story) "
+                "VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
+                "story = CASE WHEN features = excluded.features THEN story END, "
+                "features = excluded.features",
                 storable,
             ))
 

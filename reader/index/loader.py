@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
-    from reader.domain.stories import StoryGrouper
+    from reader.domain.stories import StoryFeatures, StoryGrouper
 
 log = logging.getLogger(__name__)
 
@@ -537,24 +537,32 @@ def folder_stories(
     cache: IndexCache | None,
     *,
     workers: int | None = None,
+    known: Mapping[str, StoryFeatures] | None = None,
 ) -> dict[str, str]:
     """Every article id in ``stamps`` -> its story id (:mod:`reader.domain.stories`).
 
     A warm run whose files are all unchanged reads the stories the index recorded and
-    groups nothing; otherwise the features of new and changed files are read (in worker
-    processes when there are many), the folder is grouped again - the same result a cold
-    run gives, since grouping is a function of the folder alone - and only assignments
-    that moved are written back.
+    groups nothing; so does one whose changed files all have the features they had (the
+    index keeps a story when a row's features come back the same).  Otherwise the
+    features of new and changed files are read (in worker processes when there are many),
+    the folder is grouped again - the same result a cold run gives, since grouping is a
+    function of the folder alone - and only assignments that moved are written back.
+
+    ``known`` holds features the caller has just read and stored itself (``reader list``
+    gets them from its parse): they are used as they are, not read back from the index.
     """
     from reader.domain.stories import StoryFeatures, group
 
     valid, stale, gone = cache.story_rows(stamps) if cache else ({}, list(stamps), [])
     if not stale and not gone and all(valid.values()):
         return {article_id: story for article_id, story in valid.items() if story}
-    stored = cache.story_features() if cache is not None and valid else {}
-    features = [
+    known = known or {}
+    unknown = [article_id for article_id in valid if article_id not in known]
+    stored = cache.story_features() if cache is not None and unknown else {}
+    features = [known[article_id] for article_id in valid if article_id in known]
+    features += [
         StoryFeatures.from_json(article_id, json.loads(stored[article_id]))
-        for article_id in valid
+        for article_id in unknown
         if article_id in stored
     ]
     fresh: list[tuple[str, int, int, int, str]] = []
@@ -563,9 +571,15 @@ def folder_stories(
             stamp = stamps[article_id]
             fresh.append((article_id, stamp.size, stamp.mtime_ns, stamp.inode, text))
             features.append(StoryFeatures.from_json(article_id, json.loads(text)))
+    if cache is not None and fresh:
+        cache.store_story_features(fresh)
+        if not gone and all(stored.get(row[0]) == row[4] for row in fresh):
+            # Every changed file kept its features, so the stored stories still hold.
+            valid, stale, gone = cache.story_rows(stamps)
+            if not stale and not gone and all(valid.values()):
+                return {article_id: story for article_id, story in valid.items() if story}
     stories = group(features)
     if cache is not None:
-        cache.store_story_features(fresh)
         moved = {i: s for i, s in stories.items() if valid.get(i) != s}
         cache.store_story_assignments(moved, forget=gone)
     return stories
