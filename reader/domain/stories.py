@@ -391,7 +391,8 @@ def time_factor(a: float | None, b: float | None) -> float:
 class _Entry:
     features: StoryFeatures
     title: frozenset[str]
-    context: frozenset[str]
+    context: tuple[str, ...]
+    """The features' context words: only iterated and tested for emptiness, never probed."""
     words: frozenset[str]
     """``title | context`` (the two never share a word), made once: most lookups want both."""
     keys: tuple[str, ...] = ()
@@ -533,8 +534,8 @@ class StoryGrouper:
         """Index one article; ``before`` collects its words' old rounded frequencies
         (None on a cold start, where every article is linked anyway)."""
         title = frozenset(features.title_words)
-        context = frozenset(features.context_words)
-        words = title | context if context else title
+        context = features.context_words
+        words = title.union(context) if context else title
         entry = _Entry(features, title, context, words)
         article_id = features.id
         self._entries[article_id] = entry
