@@ -151,8 +151,29 @@ def leading_date(text: str) -> datetime | None:
         match = _LEADING_DATE_HINT.search(line[:200])
         if match is None:
             return None
-        return _complete_date(match.group(1), fuzzy=True)
+        return _hinted_day(match.group(1))
     return None
+
+
+_NUMERIC_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _hinted_day(text: str) -> datetime | None:
+    """The calendar day a :data:`_LEADING_DATE_HINT` match names.
+
+    Every form the hint accepts has a year, a month and a day and no time of day, so one
+    parse answers what :func:`_complete_date`'s two would: the pipeline's own
+    ``2023-07-26`` needs no dateutil at all (a body-only file's date was about a tenth
+    of its parse), the other forms one call instead of two.
+    """
+    numeric = _NUMERIC_DAY.fullmatch(text)
+    try:
+        if numeric is not None:
+            return calendar_day(date(*map(int, numeric.groups())))
+        parsed = dateutil_parser.parse(text, default=_DEFAULTS[0], fuzzy=True, tzinfos=_zone)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return calendar_day(parsed.date())
 
 
 # Two different days: whatever part of a date the text leaves out, dateutil takes from
