@@ -257,6 +257,9 @@ class ArticleTableModel(QAbstractTableModel):
     """
 
     countsChanged = Signal()
+    articlesTouched = Signal(list)
+    """The ids just added, changed or removed (a reset says ``modelReset`` instead): what
+    tallies over every article (timeline, saved-search counts) judge again, not the rest."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -429,15 +432,18 @@ class ArticleTableModel(QAbstractTableModel):
         if fresh:
             self._insert_rows([_Row(summary) for summary in fresh.values()])
             self.countsChanged.emit()
+            self.articlesTouched.emit(list(fresh))
 
     def update_articles(self, summaries: Iterable[ArticleSummary]) -> None:
         """New content for known ids: ``dataChanged`` per run, or a move if the sort key changed."""
         changed_positions: list[int] = []
         moved: list[_Row] = []
+        touched: list[str] = []
         for summary in summaries:
             position = self._position_of(summary.id)
             if position is None:
                 continue
+            touched.append(summary.id)
             old = self._rows[position]
             self._count(old.summary, -1)
             self._count(summary, +1)
@@ -458,6 +464,7 @@ class ArticleTableModel(QAbstractTableModel):
             self._move_row(row)
         if changed_positions or moved:
             self.countsChanged.emit()
+            self.articlesTouched.emit(touched)
 
     def remove_articles(self, article_ids: Iterable[str]) -> None:
         found = (self._position_of(article_id) for article_id in set(article_ids))
@@ -466,6 +473,7 @@ class ArticleTableModel(QAbstractTableModel):
             return
         # Remove from the highest row down so earlier row numbers stay valid.
         rows = sorted((self._row_of_position(p) for p in doomed), reverse=True)
+        gone = [self._rows[p].summary.id for p in doomed]
         for first, last in reversed(list(_runs(sorted(rows)))):
             self.content_version += 1
             self.beginRemoveRows(_ROOT, first, last)
@@ -477,6 +485,7 @@ class ArticleTableModel(QAbstractTableModel):
             del self._keys[start : end + 1]
             self.endRemoveRows()
         self.countsChanged.emit()
+        self.articlesTouched.emit(gone)
 
     def summary(self, article_id: str) -> ArticleSummary | None:
         row = self._rows_by_id.get(article_id)

@@ -549,17 +549,10 @@ class MainWindow(QMainWindow):
         panel.select_query("")
         self._proxy.queryErrorChanged.connect(self._on_query_error_changed)
         self._proxy.queryChanged.connect(self._on_query_changed)
-        self._timeline.set_sources(
-            self._all_summaries, self._timeline_query, self._proxy.folded,
-            self._proxy.is_prefolding,
-        )
+        # Both follow the list model's changes article by article (articlesTouched).
+        self._timeline.set_sources(self._model, self._timeline_query, self._proxy.folded)
         self._timeline.daysChosen.connect(self._on_timeline_days_chosen)
-        for signal in (
-            self._model.rowsInserted, self._model.rowsRemoved, self._model.modelReset,
-            self._model.dataChanged,
-        ):
-            signal.connect(self._timeline.schedule)
-            signal.connect(self._search_completer.schedule_refresh)
+        self._search_completer.set_source(self._model)
         for signal in (library.articlesAdded, library.articlesChanged):
             signal.connect(self._on_folder_content_changed)
         actions["SavedSearches"].toggled.connect(self._on_saved_searches_toggled)

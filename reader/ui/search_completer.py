@@ -3,12 +3,15 @@
 Only the word under construction (the text after the last space) is completed, so
 ``is:unpublished top`` offers ``topic:``, and ``topic:a`` offers ``topic:AI``.  Values with
 spaces are offered quoted (``source:"KRON4 News"``).  The value list is rebuilt from the
-articles in memory at most once per :data:`REFRESH_DELAY_MS` while the folder changes.
+articles in memory, at most once per :data:`REFRESH_DELAY_MS` while the folder changes;
+once the list model is attached (:meth:`SearchCompleter.set_source`) the values are kept
+per article by a :class:`reader.ui.live_tally.LiveTally` (a change costs its articles, not
+the folder: a pass over 100,000 summaries per refresh was a visible stall).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import QCompleter, QLineEdit
@@ -16,26 +19,43 @@ from PySide6.QtWidgets import QCompleter, QLineEdit
 from reader.domain.article import ArticleSummary
 from reader.domain.query import DATE_WORDS, FIELDS, HAS_VALUES, IS_VALUES
 
+from .article_model import ArticleTableModel
+from .live_tally import Keys, LiveTally
+
 REFRESH_DELAY_MS = 500
 
 
 def completions(summaries: Iterable[ArticleSummary]) -> list[str]:
     """Every field name, the fixed values, and the folder's sources, topics and categories."""
+    values: set[Hashable] = set()
+    for keys in value_keys(list(summaries)):
+        values.update(keys)
+    return _words(values)
+
+
+def value_keys(summaries: Sequence[ArticleSummary]) -> list[Keys]:
+    """Per article, the (field, value) pairs it offers for completion."""
+    return [
+        (
+            *((("source", summary.source),) if summary.source else ()),
+            *(("topic", topic) for topic in summary.topics),
+            *((("category", summary.category),) if summary.category else ()),
+        )
+        for summary in summaries
+    ]
+
+
+def _words(values: Iterable[Hashable]) -> list[str]:
+    """The fixed words, then the (field, value) pairs as words, each field's sorted."""
     words = [f"{name}:" for name in FIELDS]
     words += [f"is:{value}" for value in IS_VALUES]
     words += [f"has:{value}" for value in HAS_VALUES]
     words += [f"date:{value}" for value in DATE_WORDS]
-    sources: set[str] = set()
-    topics: set[str] = set()
-    categories: set[str] = set()
-    for summary in summaries:
-        if summary.source:
-            sources.add(summary.source)
-        topics.update(summary.topics)
-        if summary.category:
-            categories.add(summary.category)
-    for field, values in (("source", sources), ("topic", topics), ("category", categories)):
-        words += [f"{field}:{_quoted(value)}" for value in sorted(values, key=str.casefold)]
+    by_field: dict[str, set[str]] = {"source": set(), "topic": set(), "category": set()}
+    for field, value in values:  # type: ignore[misc]
+        by_field[field].add(value)
+    for field, found in by_field.items():
+        words += [f"{field}:{_quoted(value)}" for value in sorted(found, key=str.casefold)]
     return words
 
 
@@ -64,14 +84,36 @@ class SearchCompleter(QCompleter):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_if_counted)
+        self._tally: LiveTally | None = None
+        self._shown_values: frozenset[Hashable] = frozenset()
+
+    def set_source(self, source: ArticleTableModel) -> None:
+        """Follow the list model's changes article by article (instead of ``summaries``)."""
+        self._tally = LiveTally(value_keys, self)
+        self._tally.changed.connect(self.schedule_refresh)
+        self._tally.attach(source)
 
     def schedule_refresh(self, *_args: object) -> None:
         if not self._timer.isActive():
             self._timer.start()
 
     def refresh(self) -> None:
-        self._words.setStringList(completions(self._summaries()))
+        """The value list brought up to date now."""
+        if self._tally is None:
+            self._words.setStringList(completions(self._summaries()))
+            return
+        self._tally.finish()
+        self._refresh_if_counted()
+
+    def _refresh_if_counted(self) -> None:
+        if self._tally is None:
+            self.refresh()
+            return
+        values = frozenset(self._tally.totals())
+        if values != self._shown_values:  # a new value, or the last of one gone
+            self._shown_values = values
+            self._words.setStringList(_words(values))
 
     def words(self) -> list[str]:
         return self._words.stringList()

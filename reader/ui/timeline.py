@@ -3,14 +3,17 @@
 It shows the articles the current query matches *without* its ``date:`` words (so that
 picking a day never empties the picture it was picked from), for the most recent days
 that fit the width.  A click chooses a day, a drag a span of days; the window turns that
-into a ``date:`` term in the search field.  Counting is one pass over folded records the
-proxy already holds (:class:`reader.domain.query.FoldedCache`), redone at most every
-:data:`RECOUNT_DELAY_MS` while the folder changes.
+into a ``date:`` term in the search field.
+
+Counting follows the change, not the folder (:class:`reader.ui.live_tally.LiveTally`): an
+added, edited or removed article moves one count (1.2-1.7 s per change at 100,000 articles
+when every article was counted again).  A new query counts everything again, in slices of
+~12 ms per event-loop turn, with the old bars shown until the new picture is complete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
@@ -18,12 +21,14 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from reader.domain.article import ArticleSummary
-from reader.domain.query import FoldedCache, Query
+from reader.domain.query import EMPTY_QUERY, FoldedCache, Node, Query
 
+from .article_model import ArticleTableModel
 from .chips import mix
+from .live_tally import Keys, LiveTally
 
 RECOUNT_DELAY_MS = 250
-"""Changes to the list or the query arriving within this long are drawn together."""
+"""Changes of the query arriving within this long are counted together."""
 BAR_WIDTH = 6
 """The narrowest a day is drawn, in pixels, gap included: a long history shows its latest
 days at this width."""
@@ -32,6 +37,7 @@ MAX_BAR_WIDTH = 40
 at its right end beside months of empty axis."""
 MIN_DAYS_SHOWN = 14
 _MARGIN = 6
+_UNCOUNTED: Node | str | None = "not counted"
 
 
 class TimelineStrip(QWidget):
@@ -51,10 +57,11 @@ class TimelineStrip(QWidget):
         self._selection: tuple[int, int] | None = None
         self._drag_from: int | None = None
         self._drag_to: int | None = None
-        self._summaries: Callable[[], list[ArticleSummary]] = list
         self._query: Callable[[], Query | None] = lambda: None
         self._folded = FoldedCache()
-        self._busy: Callable[[], bool] = lambda: False
+        self._counted_root: Node | str | None = _UNCOUNTED
+        self._tally = LiveTally(self._judge_with(EMPTY_QUERY), self)
+        self._tally.changed.connect(self._on_tally_changed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOUNT_DELAY_MS)
@@ -70,44 +77,58 @@ class TimelineStrip(QWidget):
 
     def set_sources(
         self,
-        summaries: Callable[[], list[ArticleSummary]],
+        source: ArticleTableModel,
         query: Callable[[], Query | None],
         folded: FoldedCache,
-        busy: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Where the articles and the query come from; counts follow :meth:`schedule`.
-
-        While ``busy()`` (the list still folding new rows in idle slices) counting waits,
-        so it never folds a whole large folder in one go on the GUI thread.
-        """
-        self._summaries, self._query, self._folded = summaries, query, folded
-        self._busy = busy
-        self.schedule()
+        """Where the articles and the query come from: the folder's changes are followed
+        article by article; a change of the query counts after :meth:`schedule`."""
+        self._query, self._folded = query, folded
+        self._counted_root = _UNCOUNTED
+        self._tally.attach(source)
+        self.recount()
 
     def schedule(self, *_args: object) -> None:
-        """Something changed (the folder, the query): count again shortly."""
+        """The query may have changed: count again shortly if it did."""
         if not self._timer.isActive():
             self._timer.start()
 
     def recount(self) -> None:
-        """Count the matching articles per day now (or shortly, while folding is busy)."""
-        if self._busy():
-            self._timer.start()
-            return
+        """Count again if the query changed since the last count (in slices: the bars
+        stay as they are until the new picture is complete)."""
         self._timer.stop()
-        summaries = self._summaries()
-        query = self._query()
-        if query is not None and not query.is_empty:
-            summaries = query.filter(summaries, None, self._folded)
+        query = self._query() or EMPTY_QUERY
+        if query.root == self._counted_root:
+            return
+        self._counted_root = query.root
+        self._tally.restart(self._judge_with(query))
+
+    def is_counting(self) -> bool:
+        """Whether a count is still under way (the bars show the last complete one)."""
+        return self._timer.isActive() or self._tally.is_busy()
+
+    def _judge_with(self, query: Query) -> Callable[[Sequence[ArticleSummary]], list[Keys]]:
+        """Each article's (day, published) under ``query``, or nothing when it does not
+        count: not matched, no date, or a file that did not parse."""
+
+        def judge(summaries: Sequence[ArticleSummary]) -> list[Keys]:
+            records = self._folded.records(summaries)
+            verdicts = query.verdicts(summaries, None, self._folded)
+            return [
+                ((record.day, record.published),)
+                if keep and record.ok and record.day is not None else ()
+                for record, keep in zip(records, verdicts, strict=True)
+            ]
+
+        return judge
+
+    def _on_tally_changed(self) -> None:
         days: dict[int, list[int]] = {}
-        for record in self._folded.records(summaries):
-            day = record.day
-            if day is None or not record.ok:
-                continue
+        for (day, published), count in self._tally.totals().items():  # type: ignore[misc]
             bucket = days.get(day)
             if bucket is None:
                 bucket = days[day] = [0, 0]
-            bucket[0 if record.published else 1] += 1
+            bucket[0 if published else 1] += count
         self._days = days
         self._last_day = max(days) if days else date.today().toordinal()
         self._first_data_day = min(days) if days else self._last_day
