@@ -55,7 +55,7 @@ class LiveTally(QObject):
         self._counted = False
         self._timer = QTimer(self)
         self._timer.setInterval(0)
-        self._timer.timeout.connect(self._step)
+        self._timer.timeout.connect(lambda: self._step())
 
     # -- API -------------------------------------------------------------------------
 
@@ -104,8 +104,8 @@ class LiveTally(QObject):
 
     # -- work --------------------------------------------------------------------------
 
-    def _step(self, budget: float = SLICE_SECONDS) -> None:
-        deadline = perf_counter() + budget
+    def _step(self, budget: float | None = None) -> None:
+        deadline = perf_counter() + (SLICE_SECONDS if budget is None else budget)
         if self._full is not None:
             if not self._full_slice(deadline):
                 return
@@ -178,3 +178,4 @@ class LiveTally(QObject):
                         totals[key] = totals.get(key, 0) + 1
         if changed:
             self.changed.emit()
+

@@ -15,6 +15,7 @@ from reader.domain.article import ArticleSummary, Problem
 from reader.domain.dates import calendar_day
 from reader.domain.query import FoldedCache
 from reader.domain.query import parse as parse_query
+from reader.ui import live_tally
 from reader.ui.article_model import ArticleTableModel
 from reader.ui.saved_searches import BUILTIN_SEARCHES, SavedSearchModel, SavedSearchPanel
 from reader.ui.settings import Settings
@@ -80,6 +81,48 @@ def test_counts_follow_adds_updates_and_removals(qtbot, source: ArticleTableMode
     qtbot.waitUntil(lambda: counts() == expected_counts(model, list(articles.values())))
     assert counts()[0] == 231  # All articles
     assert counts()[4] == 1  # Problems
+
+
+def test_many_small_changes_after_the_first_count_match_a_brute_force_count(
+    qtbot, source: ArticleTableModel
+) -> None:
+    model = SavedSearchModel()
+    model.set_user_searches([("AI", "topic:ai"), ("Old good", "quality:>=50 date:2023-07-01..2023-07-05")])
+    articles = {a.id: a for a in (make(i) for i in range(300))}
+    source.reset_articles(articles.values())
+    model.set_source(source)
+    counts = lambda: [model.count_at(r) for r in range(model.rowCount())]  # noqa: E731
+    qtbot.waitUntil(lambda: not model.is_counting())
+    assert counts() == expected_counts(model, list(articles.values()))
+    for step in range(5):  # one article at a time, as a live folder changes
+        edited = make(step * 7, topics=("AI",), quality=99.0, published=step % 2 == 0)
+        source.update_articles([edited])
+        articles[edited.id] = edited
+        source.remove_articles([f"a/{250 + step:04d}.md"])
+        del articles[f"a/{250 + step:04d}.md"]
+        qtbot.waitUntil(lambda: not model.is_counting())
+        assert counts() == expected_counts(model, list(articles.values()))
+
+
+def test_a_full_count_is_sliced_and_keeps_the_counts_shown(
+    qtbot, source: ArticleTableModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = SavedSearchModel()
+    model.set_user_searches([("AI", "topic:ai")])
+    articles = [make(i) for i in range(400)]
+    source.reset_articles(articles)
+    model.set_source(source)
+    qtbot.waitUntil(lambda: not model.is_counting())
+    before = [model.count_at(r) for r in range(model.rowCount())]
+    monkeypatch.setattr(live_tally, "SLICE_SECONDS", 0.0)  # one chunk per event-loop turn
+    monkeypatch.setattr(live_tally, "CHUNK", 25)
+    model.add("Good", "quality:>=50")
+    assert model.is_counting()
+    assert [model.count_at(r) for r in range(model.rowCount())] == [*before, None]
+    qtbot.waitUntil(lambda: not model.is_counting())
+    assert [model.count_at(r) for r in range(model.rowCount())] == expected_counts(
+        model, articles
+    )
 
 
 def test_a_malformed_stored_search_is_kept_but_not_counted(

@@ -3,7 +3,7 @@ drags that write a date: term, and bars painted from the palette in light and da
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLineEdit
 
 from reader.app import MainWindow
+from reader.domain.article import ArticleSummary, Problem
+from reader.domain.query import Folded, FoldedCache
+from reader.domain.query import parse as parse_query
+from reader.ui import live_tally
+from reader.ui.article_model import ArticleTableModel
 from reader.ui.timeline import TimelineStrip
 
 ID = 0x0100
@@ -143,3 +148,82 @@ def test_the_timeline_toggle_is_remembered(qtbot, window: MainWindow, folder: Pa
     qtbot.addWidget(again)
     again.show()
     assert not strip_of(again).isVisible()
+
+
+# -- counting that follows the change ---------------------------------------------------
+
+
+def summary(index: int, **fields: object) -> ArticleSummary:
+    values: dict[str, object] = {
+        "title": f"Title {index:04d}",
+        "published": index % 3 == 0,
+        "published_at": datetime(2023, 7, 1, 12, tzinfo=UTC) + timedelta(hours=5 * index),
+        "topics": ("AI",) if index % 2 else ("Politics",),
+    }
+    values.update(fields)
+    return ArticleSummary(id=f"a/{index:04d}.md", **values)  # type: ignore[arg-type]
+
+
+def brute_force(summaries: list[ArticleSummary], query: str) -> dict[date, tuple[int, int]]:
+    """Per day (published, unpublished), counted from scratch the plain way."""
+    days: dict[date, list[int]] = {}
+    kept = parse_query(query).filter(summaries, None, FoldedCache())
+    for item in kept:
+        if item.is_error or item.published_at is None:
+            continue
+        day = date.fromordinal(Folded(item).day)  # type: ignore[arg-type]
+        days.setdefault(day, [0, 0])[0 if item.published else 1] += 1
+    return {day: (p, u) for day, (p, u) in days.items()}
+
+
+def test_changes_after_the_first_count_move_only_their_counts(qtbot, qapp) -> None:
+    source = ArticleTableModel()
+    articles = {a.id: a for a in (summary(i) for i in range(300))}
+    source.reset_articles(articles.values())
+    strip = TimelineStrip()
+    qtbot.addWidget(strip)
+    query = "topic:ai OR is:published"
+    strip.set_sources(source, lambda: parse_query(query), FoldedCache())
+    qtbot.waitUntil(lambda: not strip.is_counting())
+    assert strip.counts() == brute_force(list(articles.values()), query)
+
+    added = [summary(i) for i in range(300, 340)]
+    edited = [summary(i, published=True, topics=("Climate",)) for i in range(0, 60, 2)]
+    moved = [summary(i, published_at=datetime(2023, 8, 30, tzinfo=UTC)) for i in range(1, 20, 2)]
+    broken = ArticleSummary("a/0005.md", "broken", problems=(Problem("bad"),))
+    source.add_articles(added)
+    source.update_articles([*edited, *moved, broken])
+    source.remove_articles([f"a/{i:04d}.md" for i in range(200, 230)])
+    for item in (*added, *edited, *moved, broken):
+        articles[item.id] = item
+    for i in range(200, 230):
+        del articles[f"a/{i:04d}.md"]
+    qtbot.waitUntil(lambda: not strip.is_counting())
+    assert strip.counts() == brute_force(list(articles.values()), query)
+
+
+def test_a_new_query_is_counted_in_slices_keeping_the_old_bars(
+    qtbot, qapp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = ArticleTableModel()
+    articles = [summary(i) for i in range(400)]
+    source.reset_articles(articles)
+    strip = TimelineStrip()
+    qtbot.addWidget(strip)
+    texts = ["topic:ai"]
+    strip.set_sources(source, lambda: parse_query(texts[-1]), FoldedCache())
+    qtbot.waitUntil(lambda: not strip.is_counting())
+    before = strip.counts()
+    assert before == brute_force(articles, "topic:ai")
+
+    monkeypatch.setattr(live_tally, "SLICE_SECONDS", 0.0)  # one chunk per event-loop turn
+    monkeypatch.setattr(live_tally, "CHUNK", 25)
+    texts.append("is:published")
+    strip.recount()
+    assert strip.is_counting()
+    assert strip.counts() == before  # nothing counted yet in this turn: the old picture
+    slices = []
+    strip._tally.changed.connect(lambda: slices.append(strip.counts()))
+    qtbot.waitUntil(lambda: not strip.is_counting())
+    assert strip.counts() == brute_force(articles, "is:published")
+    assert len(slices) == 1  # the bars changed once, when the new picture was complete
