@@ -377,10 +377,7 @@ class StoryTreeModel(QAbstractItemModel):
         self.layoutChanged.emit()
 
     def _place(self, story: str, article_id: str | None, column: int) -> QModelIndex:
-        if article_id is None:
-            group = self._by_story.get(story)
-            return QModelIndex() if group is None else self.createIndex(group.position, column, 0)
-        index = self.index_of_article(article_id)
+        index = self.story_index(story) if article_id is None else self.index_of_article(article_id)
         return index.siblingAtColumn(column) if index.isValid() else index
 
     def _group_of(self, index: ModelIndex) -> _Group:
@@ -411,6 +408,11 @@ class StoryTreeModel(QAbstractItemModel):
 
     def group_count(self) -> int:
         return len(self._groups)
+
+    def story_index(self, story: str) -> QModelIndex:
+        """The top-level row of ``story`` (column 0), or an invalid index when not shown."""
+        group = self._by_story.get(story)
+        return QModelIndex() if group is None else self.createIndex(group.position, 0, 0)
 
     def is_unpublished_story(self, row: int) -> bool:
         """Whether top-level ``row`` is a story with nothing published."""
@@ -502,7 +504,13 @@ class StoryTreeModel(QAbstractItemModel):
 
 
 class StoryView(QTreeView):
-    """The grouped list: keeps expanded stories and the current article across rebuilds."""
+    """The grouped list: keeps expanded stories and the current article across changes.
+
+    Rows that stay keep their expansion and place through Qt's persistent indexes; this
+    view adds what those cannot know: a story that comes back (or a plain row that becomes
+    a story) opens again if it was open, and the current article is found again after it
+    moved into or out of a story.
+    """
 
     currentArticleChanged = Signal(object)
     """The article id under the cursor, or None on a story row or nothing."""
@@ -512,6 +520,7 @@ class StoryView(QTreeView):
         self._expanded: set[str] = set()
         self._current_id: str | None = None
         self._current_story: str | None = None
+        self._follow_pending = False
         self.setUniformRowHeights(True)
         self.setAllColumnsShowFocus(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -523,8 +532,14 @@ class StoryView(QTreeView):
     def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
         super().setModel(model)
         if isinstance(model, StoryTreeModel):
-            model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+            model.modelAboutToBeReset.connect(self._remember_current)
             model.modelReset.connect(self._on_model_reset)
+            for about in (
+                model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
+                model.layoutAboutToBeChanged,
+            ):
+                about.connect(self._follow_current)
+            model.rowsInserted.connect(self._on_rows_inserted)
             self.selectionModel().currentChanged.connect(self._on_current_changed)
             self.expanded.connect(self._on_expanded)
             self.collapsed.connect(self._on_collapsed)
@@ -573,25 +588,49 @@ class StoryView(QTreeView):
                 return True
         return False
 
-    def _on_model_about_to_be_reset(self) -> None:
+    def _remember_current(self, *_args: object) -> None:
         self._current_id = self.current_article_id()
         index = self.currentIndex()
         self._current_story = index.data(StoryRole.STORY) if index.isValid() else None
 
-    def _on_model_reset(self) -> None:
-        model = self.story_model()
-        for row in range(model.rowCount()):
-            index = model.index(row, 0)
-            if index.data(StoryRole.STORY) in self._expanded and model.rowCount(index):
-                self.expand(index)
+    def _follow_current(self, *_args: object) -> None:
+        """Before the first of a burst of row changes: find the current row again after."""
+        if not self._follow_pending:
+            self._follow_pending = True
+            self._remember_current()
+            QTimer.singleShot(0, self._restore_current)
+
+    def _restore_current(self) -> None:
+        self._follow_pending = False
+        if self.model() is None:
+            return
         if self._current_id is not None:
-            self.select_article(self._current_id)
+            if self.current_article_id() != self._current_id:
+                self.select_article(self._current_id)
         elif self._current_story is not None:
-            for row in range(model.rowCount()):
-                index = model.index(row, Column.TITLE)
-                if index.data(StoryRole.STORY) == self._current_story:
-                    self.setCurrentIndex(index)
-                    break
+            index = self.currentIndex()
+            if not index.isValid() or index.data(StoryRole.STORY) != self._current_story:
+                story = self.story_model().story_index(self._current_story)
+                if story.isValid():
+                    self.setCurrentIndex(story.siblingAtColumn(Column.TITLE))
+
+    def _on_model_reset(self) -> None:
+        self._expand_remembered(0, self.story_model().rowCount() - 1)
+        self._restore_current()
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            self._expand_remembered(first, last)
+        elif parent.data(StoryRole.STORY) in self._expanded:  # a plain row became a story
+            self.expand(parent)
+
+    def _expand_remembered(self, first: int, last: int) -> None:
+        """Open the stories among top-level rows first..last that were open before."""
+        model = self.story_model()
+        for story in self._expanded:
+            index = model.story_index(story)
+            if index.isValid() and first <= index.row() <= last and model.rowCount(index):
+                self.expand(index)
 
     def _on_expanded(self, index: QModelIndex) -> None:
         self._expanded.add(index.data(StoryRole.STORY))
