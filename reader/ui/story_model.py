@@ -40,6 +40,8 @@ from .article_model import ArticleFilterProxy, ArticleTableModel, Column, Role
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 REBUILD_DELAY_MS = 60
@@ -138,7 +140,10 @@ class StoryTreeModel(QAbstractItemModel):
         self._by_uid: dict[int, _Group] = {}
         self._by_story: dict[str, _Group] = {}
         self._row_of: dict[str, int] = {}
-        """Article id -> flat row, as of the last regrouping."""
+        """Article id -> flat row, as of the last regrouping (a flat model not the proxy)."""
+        self._proxy = flat if isinstance(flat, ArticleFilterProxy) else None
+        """The flat list's own id -> row lookup (a binary search), where it has one."""
+        self._columns = flat.columnCount()
         self._next_uid = 1
         self._active = True
         self._stale = False
@@ -206,7 +211,8 @@ class StoryTreeModel(QAbstractItemModel):
                 wanted[story] = [summary]
             else:
                 members.append(summary)
-        self._row_of = {summary.id: row for row, summary in enumerate(summaries)}
+        if self._proxy is None:
+            self._row_of = {summary.id: row for row, summary in enumerate(summaries)}
         if not self._groups:
             if wanted:
                 self.beginInsertRows(_ROOT, 0, len(wanted) - 1)
@@ -303,7 +309,7 @@ class StoryTreeModel(QAbstractItemModel):
             self.endInsertRows()
         if self._groups:  # headlines, counts and plain rows read their articles again
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._groups) - 1, self.columnCount() - 1)
+                self.index(0, 0), self.index(len(self._groups) - 1, self._columns - 1)
             )
         return True
 
@@ -321,7 +327,7 @@ class StoryTreeModel(QAbstractItemModel):
             if group.kids:
                 self.dataChanged.emit(
                     self.index(0, 0, parent),
-                    self.index(group.kids - 1, self.columnCount() - 1, parent),
+                    self.index(group.kids - 1, self._columns - 1, parent),
                 )
             return
         if group.kids == 0 or len(members) < 2:  # a plain row becomes a story or back
@@ -348,7 +354,7 @@ class StoryTreeModel(QAbstractItemModel):
             self.endInsertRows()
         group.members = members
         self.dataChanged.emit(
-            self.index(0, 0, parent), self.index(group.kids - 1, self.columnCount() - 1, parent)
+            self.index(0, 0, parent), self.index(group.kids - 1, self._columns - 1, parent)
         )
 
     def _relayout(self, wanted: dict[str, list[ArticleSummary]]) -> None:
@@ -385,7 +391,10 @@ class StoryTreeModel(QAbstractItemModel):
         return self._groups[index.row()] if internal == 0 else self._by_uid[internal]
 
     def _flat_index(self, summary: ArticleSummary, column: int) -> QModelIndex:
-        row = self._row_of.get(summary.id)
+        if self._proxy is not None:
+            row = self._proxy.proxy_row_of(summary.id)
+        else:
+            row = self._row_of.get(summary.id)
         return QModelIndex() if row is None else self._flat.index(row, column)
 
     # -- lookups -----------------------------------------------------------------------------
@@ -422,7 +431,7 @@ class StoryTreeModel(QAbstractItemModel):
     # -- the model ---------------------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: ModelIndex = _ROOT) -> QModelIndex:
-        if column < 0 or column >= self.columnCount() or row < 0:
+        if column < 0 or column >= self._columns or row < 0:
             return QModelIndex()
         if not parent.isValid():
             if row >= len(self._groups):
@@ -449,7 +458,7 @@ class StoryTreeModel(QAbstractItemModel):
         return self._groups[parent.row()].kids
 
     def columnCount(self, parent: ModelIndex = _ROOT) -> int:
-        return self._flat.columnCount()
+        return self._columns
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -457,9 +466,7 @@ class StoryTreeModel(QAbstractItemModel):
         return self._flat.headerData(section, orientation, role)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
