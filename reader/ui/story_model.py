@@ -66,6 +66,9 @@ class _Group:
     counts: tuple[int, int] | None = None
     """(published, outlets), counted when first shown."""
 
+    def set_members(self, members: list[ArticleSummary]) -> None:
+        self.members, self.counts = members, None
+
     @property
     def kids(self) -> int:
         return len(self.members) if len(self.members) > 1 else 0
@@ -321,9 +324,8 @@ class StoryTreeModel(QAbstractItemModel):
         inserted: list[tuple[int, int]],
     ) -> None:
         parent = self.createIndex(group.position, 0, 0)
-        group.counts = None
         if not removed and not inserted:  # the same articles, changed: repaint them
-            group.members = members
+            group.set_members(members)
             if group.kids:
                 self.dataChanged.emit(
                     self.index(0, 0, parent),
@@ -334,25 +336,25 @@ class StoryTreeModel(QAbstractItemModel):
             first, last = (0, group.kids - 1) if group.kids else (0, len(members) - 1)
             if group.kids:
                 self.beginRemoveRows(parent, first, last)
-                group.members = members
+                group.set_members(members)
                 self.endRemoveRows()
             else:
                 self.beginInsertRows(parent, first, last)
-                group.members = members
+                group.set_members(members)
                 self.endInsertRows()
             return
         kids = list(group.members)
         for first, last in reversed(removed):
             self.beginRemoveRows(parent, first, last)
             del kids[first:last + 1]
-            group.members = list(kids)
+            group.set_members(list(kids))
             self.endRemoveRows()
         for first, last in inserted:
             self.beginInsertRows(parent, first, last)
             kids[first:first] = members[first:last + 1]
-            group.members = list(kids)
+            group.set_members(list(kids))
             self.endInsertRows()
-        group.members = members
+        group.set_members(members)
         self.dataChanged.emit(
             self.index(0, 0, parent), self.index(group.kids - 1, self._columns - 1, parent)
         )
@@ -375,7 +377,7 @@ class StoryTreeModel(QAbstractItemModel):
             if group is None:
                 group = self._new_group(story, members)
             else:
-                group.members, group.counts = members, None
+                group.set_members(members)
             groups.append(group)
         self._set_groups(groups)
         after = [self._place(story, article_id, column) for story, article_id, column in places]

@@ -120,3 +120,115 @@ def test_an_inactive_tree_does_not_follow_the_list_until_shown(flat, qtbot):
     tree.set_active(True)
     assert tree_ids(tree) == [(None, ["00.md", "02.md", "04.md"]), (None, ["01.md", "05.md"])]
     assert tree.members("00.md") == ["00.md", "02.md", "04.md"]
+
+
+def full_tree(tree: StoryTreeModel) -> list[tuple]:
+    """Every row's story, id, children and column texts: what a view can see."""
+    def texts(index) -> tuple:
+        return tuple(index.siblingAtColumn(c).data() for c in range(tree.columnCount()))
+
+    rows = []
+    for row in range(tree.rowCount()):
+        index = tree.index(row, 0)
+        children = [(tree.index(c, 0, index).data(Role.ID), texts(tree.index(c, 0, index)))
+                    for c in range(tree.rowCount(index))]
+        rows.append((index.data(StoryRole.STORY), index.data(Role.ID), texts(index), children))
+    return rows
+
+
+def random_change(rnd, model: ArticleTableModel, proxy: ArticleFilterProxy,
+                  stories: dict[str, str], next_id: list[int]) -> str:
+    """One change of the kinds the live folder and the window make; returns its name."""
+    ids = [model.summary_at(r).id for r in range(model.rowCount())]
+    kind = rnd.choice(["add", "remove", "edit", "publish", "search", "regroup", "merge", "sort"])
+    if kind == "add":
+        new = []
+        for _ in range(rnd.randint(1, 4)):
+            i = next_id[0]
+            next_id[0] += 1
+            new.append(make(i, published_at=BASE - timedelta(minutes=rnd.randrange(3000))))
+            if ids and rnd.random() < 0.6:
+                stories[f"{i:02d}.md"] = stories.get(other := rnd.choice(ids), other)
+        model.add_articles(new)
+    elif kind == "remove" and len(ids) > 3:
+        model.remove_articles(rnd.sample(ids, rnd.randint(1, 3)))
+    elif kind == "edit" and ids:
+        picked = rnd.sample(ids, min(len(ids), rnd.randint(1, 3)))
+        model.update_articles([
+            make(int(i[:-3]), title=f"Edited {rnd.random():.3f}",
+                 published_at=BASE - timedelta(minutes=rnd.randrange(3000)))
+            for i in picked
+        ])
+    elif kind == "publish" and ids:
+        i = rnd.choice(ids)
+        summary = model.summary(i)
+        model.update_articles([make(int(i[:-3]), title=summary.title,
+                                    published_at=summary.published_at,
+                                    published=not summary.published)])
+    elif kind == "search":
+        proxy.set_search_text(rnd.choice(["", "", "Title 1", "Title 2", "Edited", "Title"]))
+    elif kind == "regroup" and ids:
+        for i in rnd.sample(ids, min(len(ids), rnd.randint(1, 4))):
+            stories[i] = rnd.choice([i, stories.get(j := rnd.choice(ids), j)])
+    elif kind == "merge" and len(ids) > 1:
+        a, b = rnd.sample(ids, 2)
+        target = stories.get(a, a)
+        for i, story in list(stories.items()):
+            if story == stories.get(b, b):
+                stories[i] = target
+        stories[b] = target
+    elif kind == "sort":
+        proxy.sort(rnd.choice([Column.DATE, Column.TITLE, Column.SOURCE]),
+                   rnd.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]))
+    return kind
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_updates_match_a_tree_built_afresh(qtmodeltester, qapp, seed):
+    import random
+
+    rnd = random.Random(seed)
+    model = ArticleTableModel()
+    model.reset_articles([make(i, published_at=BASE - timedelta(minutes=rnd.randrange(3000)))
+                          for i in range(12)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
+    stories = {f"{i:02d}.md": f"{i % 5:02d}.md" for i in range(12)}
+    tree = StoryTreeModel(proxy)
+    tree.set_stories(stories)
+    tree.rebuild()
+    qtmodeltester.check(tree, force_py=True)  # stays connected: checks every change below
+    next_id = [12]
+    for _step in range(40):
+        kind = random_change(rnd, model, proxy, stories, next_id)
+        tree.set_stories(stories)
+        tree.rebuild()
+        fresh = StoryTreeModel(proxy)
+        fresh.set_stories(stories)
+        fresh.rebuild()
+        assert full_tree(tree) == full_tree(fresh), kind
+        assert tree.article_ids_in_order() == fresh.article_ids_in_order()
+        for article_id in tree.article_ids_in_order():
+            index = tree.index_of_article(article_id)
+            assert index.data(Role.ID) == article_id
+            assert tree.parent(index) == index.parent()
+
+
+def test_a_changed_grouping_moves_only_the_stories_it_touches(flat, qtbot):
+    _model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.set_stories(STORIES)
+    tree.rebuild()
+    seen: list[str] = []
+    tree.modelReset.connect(lambda: seen.append("reset"))
+    tree.layoutChanged.connect(lambda *_: seen.append("layout"))
+    tree.rowsRemoved.connect(lambda parent, first, last: seen.append(
+        f"removed {parent.data(StoryRole.STORY) if parent.isValid() else 'top'} {first}-{last}"))
+    tree.rowsInserted.connect(lambda parent, first, last: seen.append(
+        f"inserted {parent.data(StoryRole.STORY) if parent.isValid() else 'top'} {first}-{last}"))
+    tree.set_stories({**STORIES, "03.md": "01.md"})  # 03 joins 01's story
+    tree.rebuild()
+    assert seen == ["removed top 2-2", "inserted 01.md 1-1"]
+    assert tree_ids(tree) == [(None, ["00.md", "02.md", "04.md"]),
+                              (None, ["01.md", "03.md", "05.md"])]
