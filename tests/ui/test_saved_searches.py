@@ -87,7 +87,9 @@ def test_many_small_changes_after_the_first_count_match_a_brute_force_count(
     qtbot, source: ArticleTableModel
 ) -> None:
     model = SavedSearchModel()
-    model.set_user_searches([("AI", "topic:ai"), ("Old good", "quality:>=50 date:2023-07-01..2023-07-05")])
+    model.set_user_searches(
+        [("AI", "topic:ai"), ("Old good", "quality:>=50 date:2023-07-01..2023-07-05")]
+    )
     articles = {a.id: a for a in (make(i) for i in range(300))}
     source.reset_articles(articles.values())
     model.set_source(source)
