@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 import os
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -121,6 +122,9 @@ def _edit_runs(
 MAX_TOP_RUNS = 24
 """Top-level runs past this are one layout change: each run renumbers the stories below it
 and costs the view a pass, while a layout change costs one pass whatever moved."""
+MAX_FOLLOWED_ROWS = 64
+"""Flat rows placed into the tree one by one per event-loop turn; past this the tree is
+regrouped once (each row costs a renumbering of the stories below it)."""
 MAX_CHILD_RUNS = 400
 """The same for runs inside stories (each only one signal, no renumbering)."""
 
@@ -159,11 +163,18 @@ class StoryTreeModel(QAbstractItemModel):
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.timeout.connect(self.rebuild)
-        for signal in (
-            flat.modelReset, flat.layoutChanged, flat.rowsInserted, flat.rowsRemoved,
-            flat.rowsMoved, flat.dataChanged,
-        ):
+        self._removing: list[ArticleSummary] | None = None
+        self._turn_rows = 0
+        """Flat rows followed one by one in this event-loop turn (see MAX_FOLLOWED_ROWS)."""
+        self._turn_timer = QTimer(self)
+        self._turn_timer.setSingleShot(True)
+        self._turn_timer.setInterval(0)
+        for signal in (flat.modelReset, flat.layoutChanged, flat.rowsMoved):
             signal.connect(self._schedule_rebuild)
+        flat.rowsAboutToBeRemoved.connect(self._on_flat_rows_about_to_be_removed)
+        flat.rowsRemoved.connect(self._on_flat_rows_removed)
+        flat.rowsInserted.connect(self._on_flat_rows_inserted)
+        flat.dataChanged.connect(self._on_flat_data_changed)
         flat.dataChanged.connect(self.repaintWanted)
         self.rebuild()
 
@@ -202,10 +213,164 @@ class StoryTreeModel(QAbstractItemModel):
             return []
         return sorted(a for a, story in self._stories.items() if story == story_id)
 
+    def is_current(self) -> bool:
+        """Whether the tree shows the flat list as it is (no regrouping pending)."""
+        return not self._stale
+
     def _schedule_rebuild(self, *_args: object) -> None:
         self._stale = True
         if self._active:
             self._rebuild_timer.start()
+
+    # -- following the flat list row by row --------------------------------------------------
+    #
+    # A few rows inserted, removed or changed (a file written, deleted or edited in the live
+    # folder, a narrow search step) are placed into the tree as they come, O(log n) each with
+    # the proxy's id lookup; regrouping all 100,000 rows costs ~200 ms whatever changed.
+    # Anything else (a sort, a wide filter change, a story whose first article moves, a new
+    # grouping) goes to the regrouping above; while one is pending the tree is stale and
+    # nothing is followed row by row.
+
+    def _can_follow(self, rows: int) -> bool:
+        if self._stale or not self._active or self._proxy is None:
+            return False
+        if not self._turn_timer.isActive():
+            self._turn_rows = 0
+            self._turn_timer.start()
+        self._turn_rows += rows
+        return self._turn_rows <= MAX_FOLLOWED_ROWS
+
+    def _flat_summary(self, row: int) -> ArticleSummary | None:
+        return self._flat.index(row, 0).data(Role.SUMMARY)
+
+    def _flat_row(self, summary: ArticleSummary) -> int:
+        row = self._proxy.proxy_row_of(summary.id) if self._proxy is not None else None
+        return -1 if row is None else row
+
+    def _on_flat_rows_about_to_be_removed(self, _parent: ModelIndex, first: int, last: int) -> None:
+        self._removing = None
+        if self._can_follow(last - first + 1):
+            self._removing = [self._flat_summary(row) for row in range(first, last + 1)]  # type: ignore[misc]
+
+    def _on_flat_rows_removed(self, *_args: object) -> None:
+        removing, self._removing = self._removing, None
+        if removing is None or not all(self._remove_article(s) for s in removing):
+            self._schedule_rebuild()
+
+    def _on_flat_rows_inserted(self, _parent: ModelIndex, first: int, last: int) -> None:
+        if not self._can_follow(last - first + 1) or not all(
+            self._insert_article(row) for row in range(first, last + 1)
+        ):
+            self._schedule_rebuild()
+
+    def _on_flat_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        if top_left.column() == bottom_right.column() and self._columns > 1:
+            return  # one column's look (dates that age, state icons): articles are the same
+        first, last = top_left.row(), bottom_right.row()
+        if not self._can_follow(last - first + 1) or not all(
+            self._replace_article(row) for row in range(first, last + 1)
+        ):
+            self._schedule_rebuild()
+
+    def _find(self, article_id: str) -> tuple[_Group, int] | None:
+        group = self._by_story.get(self._stories.get(article_id, article_id))
+        if group is not None:
+            for child, member in enumerate(group.members):
+                if member.id == article_id:
+                    return group, child
+        return None
+
+    def _emit_top_changed(self, group: _Group) -> None:
+        self.dataChanged.emit(
+            self.createIndex(group.position, 0, 0),
+            self.createIndex(group.position, self._columns - 1, 0),
+        )
+
+    def _replace_article(self, row: int) -> bool:
+        summary = self._flat_summary(row)
+        found = None if summary is None else self._find(summary.id)
+        if found is None:
+            return False
+        group, child = found
+        if group.members[child] is not summary:
+            members = list(group.members)
+            members[child] = summary
+            group.set_members(members)
+            if group.kids:
+                self.dataChanged.emit(
+                    self.createIndex(child, 0, group.uid),
+                    self.createIndex(child, self._columns - 1, group.uid),
+                )
+            self._emit_top_changed(group)
+        return True
+
+    def _fits(
+        self, row: int, items: list[Any], at: int, lead: Callable[[Any], ArticleSummary]
+    ) -> bool:
+        """Whether flat ``row`` belongs just before ``items[at]`` (and after the one before)."""
+        if at > 0 and not 0 <= self._flat_row(lead(items[at - 1])) < row:
+            return False
+        return at >= len(items) or self._flat_row(lead(items[at])) > row
+
+    def _remove_article(self, summary: ArticleSummary) -> bool:
+        found = self._find(summary.id)
+        if found is None:
+            return False
+        group, child = found
+        position = group.position
+        if group.kids == 0:  # the story's only shown article: its row goes
+            self.beginRemoveRows(_ROOT, position, position)
+            del self._groups[position], self._by_uid[group.uid], self._by_story[group.story]
+            self._renumber(position)
+            self.endRemoveRows()
+            return True
+        rest = group.members[:child] + group.members[child + 1:]
+        if child == 0 and position + 1 < len(self._groups):
+            following = self._flat_row(self._groups[position + 1].members[0])
+            if following < self._flat_row(rest[0]):  # the story's place moves down
+                return False
+        parent = self.createIndex(position, 0, 0)
+        first, last = (0, 1) if len(rest) == 1 else (child, child)
+        self.beginRemoveRows(parent, first, last)
+        group.set_members(rest)
+        self.endRemoveRows()
+        self._emit_top_changed(group)
+        return True
+
+    def _insert_article(self, row: int) -> bool:
+        summary = self._flat_summary(row)
+        if summary is None:
+            return False
+        story = self._stories.get(summary.id, summary.id)
+        group = self._by_story.get(story)
+        groups = self._groups
+        if group is None:  # a story of its own (so far): its row goes where its article is
+            position = bisect_left(
+                range(len(groups)), row, key=lambda at: self._flat_row(groups[at].members[0])
+            )
+            if not self._fits(row, groups, position, lambda g: g.members[0]):
+                return False
+            self.beginInsertRows(_ROOT, position, position)
+            group = self._new_group(story, [summary])
+            groups.insert(position, group)
+            self._by_uid[group.uid], self._by_story[story] = group, group
+            self._renumber(position)
+            self.endInsertRows()
+            return True
+        members = group.members
+        child = bisect_left(range(len(members)), row, key=lambda at: self._flat_row(members[at]))
+        if not self._fits(row, members, child, lambda member: member):
+            return False
+        if child == 0 and not self._fits(row, groups, group.position, lambda g: g.members[0]):
+            return False  # the story's new first article moves its row up
+        wanted = [*members[:child], summary, *members[child:]]
+        parent = self.createIndex(group.position, 0, 0)
+        first, last = (0, 1) if len(members) == 1 else (child, child)
+        self.beginInsertRows(parent, first, last)
+        group.set_members(wanted)
+        self.endInsertRows()
+        self._emit_top_changed(group)
+        return True
 
     def rebuild(self) -> None:
         """Regroup the flat list's rows and apply the difference to the tree shown."""
@@ -337,14 +502,16 @@ class StoryTreeModel(QAbstractItemModel):
                     self.index(group.kids - 1, self._columns - 1, parent),
                 )
             return
-        if group.kids == 0 or len(members) < 2:  # a plain row becomes a story or back
-            first, last = (0, group.kids - 1) if group.kids else (0, len(members) - 1)
+        kept = group.kids - sum(last - first + 1 for first, last in removed)
+        if group.kids == 0 or len(members) < 2 or kept < 2:
+            # A plain row becomes a story or back, or too few children stay for the runs
+            # (a story keeps two or more): every child goes, then every child comes.
             if group.kids:
-                self.beginRemoveRows(parent, first, last)
-                group.set_members(members)
+                self.beginRemoveRows(parent, 0, group.kids - 1)
+                group.set_members(members if len(members) < 2 else group.members[:1])
                 self.endRemoveRows()
-            else:
-                self.beginInsertRows(parent, first, last)
+            if len(members) > 1:
+                self.beginInsertRows(parent, 0, len(members) - 1)
                 group.set_members(members)
                 self.endInsertRows()
             return

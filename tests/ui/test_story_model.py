@@ -200,19 +200,29 @@ def test_incremental_updates_match_a_tree_built_afresh(qtmodeltester, qapp, seed
     tree.rebuild()
     qtmodeltester.check(tree, force_py=True)  # stays connected: checks every change below
     next_id = [12]
-    for _step in range(40):
+    applied = dict(stories)
+    for _step in range(60):
         kind = random_change(rnd, model, proxy, stories, next_id)
+        qapp.processEvents()  # a new event-loop turn: the tree follows rows one by one again
+        if tree.is_current():  # followed row by row: right before any regrouping
+            assert_same_as_fresh(tree, proxy, applied, kind)
         tree.set_stories(stories)
+        applied = dict(stories)
         tree.rebuild()
-        fresh = StoryTreeModel(proxy)
-        fresh.set_stories(stories)
-        fresh.rebuild()
-        assert full_tree(tree) == full_tree(fresh), kind
-        assert tree.article_ids_in_order() == fresh.article_ids_in_order()
-        for article_id in tree.article_ids_in_order():
-            index = tree.index_of_article(article_id)
-            assert index.data(Role.ID) == article_id
-            assert tree.parent(index) == index.parent()
+        assert_same_as_fresh(tree, proxy, applied, kind)
+
+
+def assert_same_as_fresh(tree: StoryTreeModel, proxy: ArticleFilterProxy,
+                         stories: dict[str, str], kind: str) -> None:
+    fresh = StoryTreeModel(proxy)
+    fresh.set_stories(stories)
+    fresh.rebuild()
+    assert full_tree(tree) == full_tree(fresh), kind
+    assert tree.article_ids_in_order() == fresh.article_ids_in_order()
+    for article_id in tree.article_ids_in_order():
+        index = tree.index_of_article(article_id)
+        assert index.data(Role.ID) == article_id
+        assert tree.parent(index) == index.parent()
 
 
 def test_a_changed_grouping_moves_only_the_stories_it_touches(flat, qtbot):
