@@ -325,17 +325,13 @@ class StoryTreeModel(QAbstractItemModel):
             self.endRemoveRows()
             return True
         rest = group.members[:child] + group.members[child + 1:]
-        if child == 0 and position + 1 < len(self._groups):
-            following = self._flat_row(self._groups[position + 1].members[0])
-            if following < self._flat_row(rest[0]):  # the story's place moves down
-                return False
         parent = self.createIndex(position, 0, 0)
         first, last = (0, 1) if len(rest) == 1 else (child, child)
         self.beginRemoveRows(parent, first, last)
         group.set_members(rest)
         self.endRemoveRows()
         self._emit_top_changed(group)
-        return True
+        return child > 0 or self._move_to_place(group)  # a new first article: maybe lower
 
     def _insert_article(self, row: int) -> bool:
         summary = self._flat_summary(row)
@@ -361,8 +357,6 @@ class StoryTreeModel(QAbstractItemModel):
         child = bisect_left(range(len(members)), row, key=lambda at: self._flat_row(members[at]))
         if not self._fits(row, members, child, lambda member: member):
             return False
-        if child == 0 and not self._fits(row, groups, group.position, lambda g: g.members[0]):
-            return False  # the story's new first article moves its row up
         wanted = [*members[:child], summary, *members[child:]]
         parent = self.createIndex(group.position, 0, 0)
         first, last = (0, 1) if len(members) == 1 else (child, child)
@@ -370,6 +364,24 @@ class StoryTreeModel(QAbstractItemModel):
         group.set_members(wanted)
         self.endInsertRows()
         self._emit_top_changed(group)
+        return child > 0 or self._move_to_place(group)  # a new first article: maybe higher
+
+    def _move_to_place(self, group: _Group) -> bool:
+        """Move a story whose first article changed to where that article now is (one
+        row move: its expansion, selection and children go with it)."""
+        row, position = self._flat_row(group.members[0]), group.position
+        others = self._groups[:position] + self._groups[position + 1:]
+        target = bisect_left(
+            range(len(others)), row, key=lambda at: self._flat_row(others[at].members[0])
+        )
+        if not self._fits(row, others, target, lambda g: g.members[0]):
+            return False
+        if target != position:
+            self.beginMoveRows(_ROOT, position, position, _ROOT, target + (target > position))
+            self._groups = others
+            others.insert(target, group)
+            self._renumber(min(position, target))
+            self.endMoveRows()
         return True
 
     def rebuild(self) -> None:
