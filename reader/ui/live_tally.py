@@ -52,7 +52,6 @@ class LiveTally(QObject):
         self._full_at = 0
         self._full_totals: dict[Hashable, int] = {}
         self._full_contributions: dict[str, tuple[ArticleSummary, Keys]] = {}
-        self._counted = False
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(lambda: self._step())
@@ -88,10 +87,6 @@ class LiveTally(QObject):
     def totals(self) -> dict[Hashable, int]:
         """Articles per key, in the last complete picture (do not change it)."""
         return self._totals
-
-    def is_counted(self) -> bool:
-        """Whether a full count has completed at least once."""
-        return self._counted
 
     def is_busy(self) -> bool:
         """Whether a full count or touched ids are still waiting to be judged."""
@@ -136,7 +131,6 @@ class LiveTally(QObject):
     def _finish_full(self) -> None:
         self._totals, self._contributions = self._full_totals, self._full_contributions
         self._full, self._full_totals, self._full_contributions = None, {}, {}
-        self._counted = True
         self.changed.emit()
 
     def _delta_slice(self, deadline: float) -> None:
