@@ -616,14 +616,17 @@ class StoryTreeModel(QAbstractItemModel):
 
     # -- the model ---------------------------------------------------------------------------
 
+    # index, rowCount and hasChildren are asked once per story row on every layout of the
+    # tree view (~33,000 rows at 100,000 articles): the common case is answered first.
+
     def index(self, row: int, column: int, parent: ModelIndex = _ROOT) -> QModelIndex:
-        if column < 0 or column >= self._columns or row < 0:
+        if not 0 <= column < self._columns or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            if row >= len(self._groups):
-                return QModelIndex()
-            return self.createIndex(row, column, 0)
-        if parent.internalId() != 0 or parent.column() != 0 or parent.row() >= len(self._groups):
+            if row < len(self._groups):
+                return self.createIndex(row, column, 0)
+            return QModelIndex()
+        if parent.internalId() or parent.column() or parent.row() >= len(self._groups):
             return QModelIndex()
         group = self._groups[parent.row()]
         if row >= group.kids:
@@ -639,9 +642,17 @@ class StoryTreeModel(QAbstractItemModel):
     def rowCount(self, parent: ModelIndex = _ROOT) -> int:
         if not parent.isValid():
             return len(self._groups)
-        if parent.internalId() != 0 or parent.column() != 0:
+        if parent.internalId() or parent.column():
             return 0
-        return self._groups[parent.row()].kids
+        count = len(self._groups[parent.row()].members)
+        return count if count > 1 else 0
+
+    def hasChildren(self, parent: ModelIndex = _ROOT) -> bool:
+        if not parent.isValid():
+            return bool(self._groups)
+        return not (parent.internalId() or parent.column()) and len(
+            self._groups[parent.row()].members
+        ) > 1
 
     def columnCount(self, parent: ModelIndex = _ROOT) -> int:
         return self._columns
