@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from reader.domain.article import ArticleSummary
 from reader.ui.article_model import ArticleFilterProxy, ArticleTableModel, Column, Role
-from reader.ui.story_model import StoryRole, StoryTreeModel
+from reader.ui.story_model import StoryRole, StoryTreeModel, StoryView
 
 BASE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -242,3 +242,31 @@ def test_a_changed_grouping_moves_only_the_stories_it_touches(flat, qtbot):
     assert seen == ["removed top 2-2", "inserted 01.md 1-1"]
     assert tree_ids(tree) == [(None, ["00.md", "02.md", "04.md"]),
                               (None, ["01.md", "03.md", "05.md"])]
+
+
+def test_the_view_keeps_open_stories_and_the_current_article_through_edits(flat, qtbot):
+    model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.set_stories(STORIES)
+    tree.rebuild()
+    view = StoryView()
+    qtbot.addWidget(view)
+    view.setModel(tree)
+    view.show()
+    view.expand(tree.story_index("01.md"))
+    view.select_article("03.md")  # a plain row, about to become a story
+    model.add_articles([make(6), make(7)])  # 06 joins 01's story, 07 stands alone
+    tree.set_stories({**STORIES, "06.md": "01.md", "03.md": "03.md", "07.md": "03.md"})
+    tree.rebuild()
+    qtbot.waitUntil(lambda: view.current_article_id() == "03.md")
+    assert view.isExpanded(tree.story_index("01.md"))
+    assert tree_ids(tree)[1] == (None, ["01.md", "05.md", "06.md"])
+    assert tree_ids(tree)[2] == (None, ["03.md", "07.md"])
+    assert view.isExpanded(tree.index_of_article("03.md").parent())  # the cursor shows
+    view.collapse(tree.story_index("01.md"))
+    view.expand(tree.story_index("00.md"))
+    model.remove_articles(["00.md"])  # the story's first article goes: it moves as one row
+    qtbot.waitUntil(lambda: tree_ids(tree)[0] == (None, ["01.md", "05.md", "06.md"]))
+    assert view.isExpanded(tree.story_index("00.md"))
+    assert not view.isExpanded(tree.story_index("01.md"))
+    assert view.current_article_id() == "03.md"
