@@ -9,6 +9,11 @@ and, when the list model says which ids were added, changed or removed
 one: the cost follows the change.  A full count (a new folder, a new query) runs in
 slices of at most :data:`SLICE_SECONDS` per event-loop turn into a fresh picture; the old
 picture stays what callers see until the new one is complete.
+
+Nothing per article is allocated that the cyclic garbage collector tracks: the summary
+seen and the keys are kept in two plain dicts, and equal key tuples are shared.  A tuple
+per article made a full count of 100,000 set off full collections of 250-300 ms among
+the 12 ms slices.
 """
 
 from __future__ import annotations
@@ -44,14 +49,12 @@ class LiveTally(QObject):
         super().__init__(parent)
         self._judge = judge
         self._source: ArticleTableModel | None = None
-        self._totals: dict[Hashable, int] = {}
-        self._contributions: dict[str, tuple[ArticleSummary, Keys]] = {}
+        self._picture = _Picture()
         self._pending: dict[str, None] = {}  # ids touched since they were last judged
         # A full count in progress: what is left to judge and the picture being built.
         self._full: list[ArticleSummary] | None = None
         self._full_at = 0
-        self._full_totals: dict[Hashable, int] = {}
-        self._full_contributions: dict[str, tuple[ArticleSummary, Keys]] = {}
+        self._full_picture = _Picture()
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(lambda: self._step())
@@ -73,8 +76,7 @@ class LiveTally(QObject):
         source = self._source
         self._full = [] if source is None else [row.summary for row in source.rows_in_view_order()]
         self._full_at = 0
-        self._full_totals = {}
-        self._full_contributions = {}
+        self._full_picture = _Picture()
         self._pending.clear()  # the full count sees every article as it is now
         self._timer.start()
 
@@ -86,7 +88,7 @@ class LiveTally(QObject):
 
     def totals(self) -> dict[Hashable, int]:
         """Articles per key, in the last complete picture (do not change it)."""
-        return self._totals
+        return self._picture.totals
 
     def is_busy(self) -> bool:
         """Whether a full count or touched ids are still waiting to be judged."""
@@ -116,28 +118,25 @@ class LiveTally(QObject):
         """Judge the next articles of the full count until ``deadline``; True when done."""
         full = self._full
         assert full is not None
-        totals, contributions, judge = self._full_totals, self._full_contributions, self._judge
+        picture, judge = self._full_picture, self._judge
         while self._full_at < len(full):
             chunk = full[self._full_at : self._full_at + CHUNK]
             self._full_at += len(chunk)
-            for summary, keys in zip(chunk, judge(chunk), strict=True):
-                contributions[summary.id] = (summary, keys)
-                for key in keys:
-                    totals[key] = totals.get(key, 0) + 1
+            picture.add(chunk, judge(chunk))
             if perf_counter() >= deadline:
                 return self._full_at >= len(full)
         return True
 
     def _finish_full(self) -> None:
-        self._totals, self._contributions = self._full_totals, self._full_contributions
-        self._full, self._full_totals, self._full_contributions = None, {}, {}
+        self._picture, self._full_picture, self._full = self._full_picture, _Picture(), None
         self.changed.emit()
 
     def _delta_slice(self, deadline: float) -> None:
         """Take back and add again the contributions of touched ids until ``deadline``."""
         source = self._source
         pending = self._pending
-        totals, contributions = self._totals, self._contributions
+        picture = self._picture
+        seen = picture.seen
         changed = False
         while pending and perf_counter() < deadline:
             ids = []
@@ -150,26 +149,47 @@ class LiveTally(QObject):
             fresh: list[ArticleSummary] = []
             for article_id in ids:
                 summary = None if source is None else source.summary(article_id)
-                old = contributions.get(article_id)
-                if old is not None:
-                    if old[0] is summary:
+                if article_id in seen:
+                    if seen[article_id] is summary:
                         continue
-                    del contributions[article_id]
+                    picture.take_back(article_id)
                     changed = True
-                    for key in old[1]:
-                        left = totals[key] - 1
-                        if left:
-                            totals[key] = left
-                        else:
-                            del totals[key]
                 if summary is not None:
                     fresh.append(summary)
             if fresh:
                 changed = True
-                for summary, keys in zip(fresh, self._judge(fresh), strict=True):
-                    contributions[summary.id] = (summary, keys)
-                    for key in keys:
-                        totals[key] = totals.get(key, 0) + 1
+                picture.add(fresh, self._judge(fresh))
         if changed:
             self.changed.emit()
 
+
+
+class _Picture:
+    """Per key the articles counted, and what each article was counted under."""
+
+    __slots__ = ("keys", "seen", "shared", "totals")
+
+    def __init__(self) -> None:
+        self.totals: dict[Hashable, int] = {}
+        self.seen: dict[str, ArticleSummary] = {}  # id -> the summary object judged
+        self.keys: dict[str, Keys] = {}  # id -> its keys (one shared tuple per distinct value)
+        self.shared: dict[Keys, Keys] = {}
+
+    def add(self, summaries: Sequence[ArticleSummary], judged: list[Keys]) -> None:
+        totals, seen, keys_of, shared = self.totals, self.seen, self.keys, self.shared
+        for summary, keys in zip(summaries, judged, strict=True):
+            keys = shared.setdefault(keys, keys)
+            seen[summary.id] = summary
+            keys_of[summary.id] = keys
+            for key in keys:
+                totals[key] = totals.get(key, 0) + 1
+
+    def take_back(self, article_id: str) -> None:
+        del self.seen[article_id]
+        totals = self.totals
+        for key in self.keys.pop(article_id):
+            left = totals[key] - 1
+            if left:
+                totals[key] = left
+            else:
+                del totals[key]
