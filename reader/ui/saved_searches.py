@@ -10,7 +10,7 @@ each article's key is the bit mask of the searches it matches, and a change to t
 judges only the ids the list model reports added, changed or removed (the identity diff
 over every row this replaces took ~1.3 s of the GUI thread at 100,000 articles).  A full
 count (a folder loading, a new or edited search, a new day for ``date:today``) runs in
-slices of ~12 ms per event-loop turn; the counts shown stay until it is complete.
+slices of a few ms per event-loop turn; the counts shown stay until it is complete.
 Words that need body text are answered by the index (``bodyWordsWanted`` asks the window to
 look them up; ``set_body_matches`` takes the answers) and counted again when they come.
 """

@@ -8,7 +8,7 @@ into a ``date:`` term in the search field.
 Counting follows the change, not the folder (:class:`reader.ui.live_tally.LiveTally`): an
 added, edited or removed article moves one count (1.2-1.7 s per change at 100,000 articles
 when every article was counted again).  A new query counts everything again, in slices of
-~12 ms per event-loop turn, with the old bars shown until the new picture is complete.
+a few ms per event-loop turn, with the old bars shown until the new picture is complete.
 """
 
 from __future__ import annotations
