@@ -169,8 +169,17 @@ class StoryTreeModel(QAbstractItemModel):
         self._turn_timer = QTimer(self)
         self._turn_timer.setSingleShot(True)
         self._turn_timer.setInterval(0)
-        for signal in (flat.modelReset, flat.layoutChanged, flat.rowsMoved):
+        self._appended: list[str] | None = None
+        """Articles of a block just added at the end of the flat list, placed a turn later:
+        the flat list re-sorts such a block in one layout change right after (keeping the
+        order of the rows it had), so they are placed where that puts them."""
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(self._place_appended)
+        for signal in (flat.modelReset, flat.rowsMoved):
             signal.connect(self._schedule_rebuild)
+        flat.layoutChanged.connect(self._on_flat_layout_changed)
         flat.rowsAboutToBeRemoved.connect(self._on_flat_rows_about_to_be_removed)
         flat.rowsRemoved.connect(self._on_flat_rows_removed)
         flat.rowsInserted.connect(self._on_flat_rows_inserted)
@@ -218,6 +227,7 @@ class StoryTreeModel(QAbstractItemModel):
         return not self._stale
 
     def _schedule_rebuild(self, *_args: object) -> None:
+        self._appended = None
         self._stale = True
         if self._active:
             self._rebuild_timer.start()
@@ -249,6 +259,7 @@ class StoryTreeModel(QAbstractItemModel):
 
     def _on_flat_rows_about_to_be_removed(self, _parent: ModelIndex, first: int, last: int) -> None:
         self._removing = None
+        self._place_appended()
         if self._can_follow(last - first + 1):
             self._removing = [self._flat_summary(row) for row in range(first, last + 1)]  # type: ignore[misc]
 
@@ -258,6 +269,13 @@ class StoryTreeModel(QAbstractItemModel):
             self._schedule_rebuild()
 
     def _on_flat_rows_inserted(self, _parent: ModelIndex, first: int, last: int) -> None:
+        self._place_appended()
+        if last > first and last == self._flat.rowCount() - 1 and self._can_follow(
+            last - first + 1
+        ):
+            self._appended = [self._flat_summary(row).id for row in range(first, last + 1)]  # type: ignore[union-attr]
+            self._place_timer.start()
+            return
         if not self._can_follow(last - first + 1) or not all(
             self._insert_article(row) for row in range(first, last + 1)
         ):
@@ -266,10 +284,25 @@ class StoryTreeModel(QAbstractItemModel):
     def _on_flat_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if top_left.column() == bottom_right.column() and self._columns > 1:
             return  # one column's look (dates that age, state icons): articles are the same
+        self._place_appended()
         first, last = top_left.row(), bottom_right.row()
         if not self._can_follow(last - first + 1) or not all(
             self._replace_article(row) for row in range(first, last + 1)
         ):
+            self._schedule_rebuild()
+
+    def _on_flat_layout_changed(self, *_args: object) -> None:
+        if self._appended is None:  # a new sort or a wide filter change: regroup
+            self._schedule_rebuild()
+
+    def _place_appended(self) -> None:
+        """Place the articles of a block added at the end, at their rows now."""
+        appended, self._appended = self._appended, None
+        self._place_timer.stop()
+        if appended is None or self._stale or self._proxy is None:
+            return
+        rows = [self._proxy.proxy_row_of(article_id) for article_id in appended]
+        if None in rows or not all(self._insert_article(row) for row in sorted(rows)):  # type: ignore[type-var]
             self._schedule_rebuild()
 
     def _find(self, article_id: str) -> tuple[_Group, int] | None:

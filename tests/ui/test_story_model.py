@@ -140,7 +140,8 @@ def random_change(rnd, model: ArticleTableModel, proxy: ArticleFilterProxy,
                   stories: dict[str, str], next_id: list[int]) -> str:
     """One change of the kinds the live folder and the window make; returns its name."""
     ids = [model.summary_at(r).id for r in range(model.rowCount())]
-    kind = rnd.choice(["add", "remove", "edit", "publish", "search", "regroup", "merge", "sort"])
+    kind = rnd.choice(["add", "remove", "edit", "publish", "search", "regroup", "merge", "sort",
+                       "bulk"])
     if kind == "add":
         new = []
         for _ in range(rnd.randint(1, 4)):
@@ -150,6 +151,12 @@ def random_change(rnd, model: ArticleTableModel, proxy: ArticleFilterProxy,
             if ids and rnd.random() < 0.6:
                 stories[f"{i:02d}.md"] = stories.get(other := rnd.choice(ids), other)
         model.add_articles(new)
+    elif kind == "bulk" and len(ids) < 60:  # scattered: the flat list adds a block, re-sorts
+        model.add_articles([
+            make(next_id[0] + k, published_at=BASE - timedelta(minutes=rnd.randrange(3000)))
+            for k in range(40)
+        ])
+        next_id[0] += 40
     elif kind == "remove" and len(ids) > 3:
         model.remove_articles(rnd.sample(ids, rnd.randint(1, 3)))
     elif kind == "edit" and ids:
@@ -201,7 +208,7 @@ def test_incremental_updates_match_a_tree_built_afresh(qtmodeltester, qapp, seed
     qtmodeltester.check(tree, force_py=True)  # stays connected: checks every change below
     next_id = [12]
     applied = dict(stories)
-    for _step in range(60):
+    for _step in range(45):
         kind = random_change(rnd, model, proxy, stories, next_id)
         qapp.processEvents()  # a new event-loop turn: the tree follows rows one by one again
         if tree.is_current():  # followed row by row: right before any regrouping
