@@ -473,7 +473,8 @@ def _run_chunks(
         executor = ProcessPoolExecutor(
             max_workers=pool_size,
             mp_context=context,
-            initializer=_lower_priority,
+            initializer=_start_parser_process,
+            initargs=(os.getpid(),),
         )
     except (OSError, RuntimeError, ValueError) as exc:
         log.warning("cannot start parser processes (%s); parsing in this process", exc)
@@ -678,6 +679,38 @@ def _lower_priority() -> None:
     # Not allowed in some sandboxes: parsing then just competes as before.
     with suppress(OSError):
         os.nice(WORKER_NICENESS)
+
+
+PARENT_CHECK_SECONDS = 1.0
+"""How often a worker process looks whether the process that started it is still there."""
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Run first in a worker process: leave as soon as ``parent_pid`` has gone.
+
+    A process pool's workers wait for work forever: when the window that started them is
+    killed (a crash, ``kill -9``, a logout), they - and the forkserver that forked them, kept
+    alive by their pipes - would stay behind for good.  A daemon thread looks once a
+    second; a pool shut down normally ends its workers long before that matters.
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except OSError:
+                continue  # it exists but is not ours to signal: still there
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
+
+
+def _start_parser_process(parent_pid: int) -> None:
+    _lower_priority()
+    exit_with_parent(parent_pid)
 
 
 def _chunks(ids: list[str], size: int) -> list[list[str]]:

@@ -36,7 +36,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTreeView, QWidget
 
 from reader.domain.article import ArticleSummary
-from reader.index.loader import live_folder_stories
+from reader.index.loader import exit_with_parent, live_folder_stories
 
 from .article_model import ArticleFilterProxy, ArticleTableModel, Column, Role
 
@@ -931,7 +931,10 @@ class StoryGrouping(QObject):
             import multiprocessing
 
             self._executor = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("forkserver")
+                1,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
         self._running = True
         folder = self._folder
