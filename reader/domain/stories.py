@@ -191,16 +191,22 @@ def features_from(
 
 def features_of(detail: ArticleDetail) -> StoryFeatures:
     """Every signal of one fully parsed article (what the index stores per file)."""
-    summary = detail.summary
+    related = [(r.url, r.title, r.excerpt) for r in detail.related]
+    return _summary_features(detail.summary, related, detail.body)
+
+
+def _summary_features(
+    summary: ArticleSummary, related: Iterable[tuple[str, str, str]], body: str
+) -> StoryFeatures:
     return features_from(
         summary.id,
         title=summary.title,
         outlet=summary.source or summary.source_domain,
         published_at=summary.published_at,
         urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
-        related=[(r.url, r.title, r.excerpt) for r in detail.related],
+        related=related,
         excerpt=summary.excerpt,
-        body=detail.body,
+        body=body,
     )
 
 
@@ -224,16 +230,7 @@ def features_from_summary(
     summary: ArticleSummary, body: str, yaml_text: str | None
 ) -> StoryFeatures:
     """Features from a parsed summary, its body and (for the related list) its front matter."""
-    return features_from(
-        summary.id,
-        title=summary.title,
-        outlet=summary.source or summary.source_domain,
-        published_at=summary.published_at,
-        urls=(summary.url, summary.web_url, summary.amp_url, summary.cdn_amp_url),
-        related=related_entries(yaml_text) if yaml_text else (),
-        excerpt=summary.excerpt,
-        body=body,
-    )
+    return _summary_features(summary, related_entries(yaml_text) if yaml_text else (), body)
 
 
 def related_entries(yaml_text: str) -> list[tuple[str, str, str]]:
