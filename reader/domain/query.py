@@ -493,6 +493,13 @@ class Query:
             return [True] * len(summaries)
         return self._function(body)(cache.records(summaries, prune=prune))
 
+    def judge(self, records: list[Folded], body: BodyMatches | None = None) -> list[bool]:
+        """:meth:`verdicts` for records a caller already holds (from a FoldedCache it
+        keeps current itself): a keystroke need not fold or look up 100,000 records again."""
+        if self.root is None:
+            return [True] * len(records)
+        return self._function(body)(records)
+
     def matches(
         self, summary: ArticleSummary, body: BodyMatches | None = None,
         cache: FoldedCache = DEFAULT_CACHE,

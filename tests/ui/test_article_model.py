@@ -284,18 +284,14 @@ def mapped_id(proxy: ArticleFilterProxy, row: int) -> str:
 
 
 def _decided_one_by_one(proxy: ArticleFilterProxy) -> list[str]:
-    """The ids the proxy would show if it decided every row inside filterAcceptsRow."""
+    """The ids the filtered list should show: every source row, in the source's order,
+    that the query matches on its own, or that is pinned."""
     source = proxy.source()
-    saved = proxy._verdicts_version
-    proxy._verdicts_version = -1  # forces the row-by-row path
-    try:
-        return [
-            source.index(row, 0).data(Role.ID)
-            for row in range(source.rowCount())
-            if proxy.filterAcceptsRow(row, QModelIndex())
-        ]
-    finally:
-        proxy._verdicts_version = saved
+    return [
+        source.index(row, 0).data(Role.ID)
+        for row in range(source.rowCount())
+        if proxy.filterAcceptsRow(row, QModelIndex())
+    ]
 
 
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
@@ -368,3 +364,64 @@ def test_a_wide_filter_change_rebuilds_the_proxy_and_keeps_selection(model, requ
     proxy.set_search_text("")
     assert proxy.rowCount() == count
     assert view.currentIndex().data(Role.ID) == "a/0007.md"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_filtered_list_follows_random_changes_row_for_row(model, request, monkeypatch, seed):
+    """The filtered list keeps its own sorted rows and turns each source change into row
+    signals (or one layout change past the thresholds, made small here so both ways run).
+    After every step it shows exactly the source's matching rows in the source's order,
+    Qt's model tester sees consistent signals, and a persistent index (what keeps the
+    view's current row) still points at its article while that article is shown."""
+    from reader.ui import article_model
+
+    monkeypatch.setattr(article_model, "WIDE_FILTER_CHANGE", 6)
+    monkeypatch.setattr(article_model, "MAX_CHANGE_RUNS", 3)
+    rng = random.Random(seed)
+    model.reset_articles([make(i) for i in range(80)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    tester = ModelTester(request.config)
+    tester.check(proxy, force_py=True)
+    next_number = iter(range(1000, 100_000))
+    queries = ["", "title 00", "is:published", "source 3", "media", "-is:published title", ""]
+    columns = [Column.DATE, Column.TITLE, Column.SOURCE, Column.QUALITY, Column.STATE]
+
+    def known_ids() -> list[str]:
+        return [model.summary_at(row).id for row in range(model.rowCount())]
+
+    def number_of(article_id: str) -> int:
+        return int(article_id.split("/")[1].split(".")[0])
+
+    steps = [
+        lambda: model.add_articles([make(next(next_number)) for _ in range(rng.randrange(1, 12))]),
+        lambda: model.update_articles(
+            [make(number_of(a), title=f"Title 00{rng.randrange(999)}") for a in
+             rng.sample(known_ids(), min(len(known_ids()), rng.randrange(1, 8)))]
+        ),
+        lambda: model.update_articles(
+            [make(number_of(a), published=rng.random() < 0.5) for a in
+             rng.sample(known_ids(), min(len(known_ids()), rng.randrange(1, 8)))]
+        ),
+        lambda: model.remove_articles(
+            rng.sample(known_ids(), min(len(known_ids()), rng.randrange(1, 6)))
+        ),
+        lambda: proxy.sort(rng.choice(columns), rng.choice(list(Qt.SortOrder))),
+        lambda: proxy.set_search_text(rng.choice(queries)),
+        lambda: proxy.set_pinned_id(rng.choice([*known_ids(), None])),
+    ]
+    for _ in range(60):
+        watched = None
+        if proxy.rowCount():
+            row = rng.randrange(proxy.rowCount())
+            watched = (QPersistentModelIndex(proxy.index(row, 1)), proxy.article_id_at(row))
+        rng.choice(steps)()
+        shown = [proxy.article_id_at(row) for row in range(proxy.rowCount())]
+        assert shown == _decided_one_by_one(proxy)
+        assert all(proxy.proxy_row_of(a) == row for row, a in enumerate(shown))
+        if watched is not None:
+            index, article_id = watched
+            if article_id in shown:
+                assert index.isValid() and index.data(Role.ID) == article_id
+            else:
+                assert not index.isValid()

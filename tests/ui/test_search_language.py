@@ -241,7 +241,8 @@ def test_relative_dates_move_on_at_a_new_day(qapp) -> None:
     # As if the query had been typed yesterday and the clock just passed midnight:
     yesterday = today - timedelta(days=1)
     stale = parse_query("date:today", today=yesterday)
-    proxy._refilter(lambda: proxy._set_queries(stale, EMPTY_QUERY))
+    proxy._set_queries(stale, EMPTY_QUERY)
+    proxy._refilter()
     proxy._today = yesterday
     assert proxy.rowCount() == 0
     proxy._on_day_check()
