@@ -285,9 +285,15 @@ class ArticleTableModel(_SortedRows):
     """
 
     countsChanged = Signal()
-    articlesTouched = Signal(list)
+    articlesTouched = Signal(object)
     """The ids just added, changed or removed (a reset says ``modelReset`` instead): what
-    tallies over every article (timeline, saved-search counts) judge again, not the rest."""
+    tallies over every article (timeline, saved-search counts) judge again, not the rest.
+    A list object, not ``Signal(list)``, which would copy it through a QVariantList."""
+    loadingChanged = Signal(bool)
+    """Whether the folder is being read: idle-time work over every row (tallies, search
+    folding) waits until it is done.  Python threads share one interpreter lock: slices of
+    that work between the batches of a warm start of 100,000 took the lock from the thread
+    reading the index, and every row took seconds longer to arrive."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -300,6 +306,7 @@ class ArticleTableModel(_SortedRows):
         self._unpublished = 0
         self._problems = 0
         self.content_version = 0
+        self._loading = False
         """Goes up before every change of rows or their order: what the proxy's
         precomputed filter verdicts are checked against."""
         self._now = datetime.now(UTC)
@@ -413,6 +420,14 @@ class ArticleTableModel(_SortedRows):
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return int(self._sort_column), self._sort_order
+
+    def set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loadingChanged.emit(loading)
+
+    def is_loading(self) -> bool:
+        return self._loading
 
     def set_state_icons(self, published: QIcon, unpublished: QIcon, problem: QIcon) -> None:
         """Icons for the state column, painted by the window to suit the palette."""
@@ -869,6 +884,7 @@ class ArticleFilterProxy(_SortedRows):
         model.layoutChanged.connect(self._on_source_layout_changed)
         model.articlesTouched.connect(self._follow)
         model.dataChanged.connect(self._on_source_data_changed)
+        model.loadingChanged.connect(self._on_source_loading_changed)
         self._on_source_reset()
 
     def sourceModel(self) -> ArticleTableModel:
@@ -1306,10 +1322,18 @@ class ArticleFilterProxy(_SortedRows):
 
     def is_prefolding(self) -> bool:
         """Whether rows are still being folded: bulk readers of :attr:`folded` wait."""
-        return self._prefold_timer.isActive()
+        return bool(self._prefold_rows)
+
+    def _on_source_loading_changed(self, loading: bool) -> None:
+        if not loading and self._prefold_rows:
+            self._prefold_timer.start()
 
     def _prefold_slice(self) -> None:
-        """Fold rows' search text in idle slices, so the first keystroke need not."""
+        """Fold rows' search text in idle slices, so the first keystroke need not; not
+        while the folder is read (a keystroke then folds what it needs itself)."""
+        if self._source is not None and self._source.is_loading():
+            self._prefold_timer.stop()
+            return
         rows = self._prefold_rows[:PREFOLD_SLICE]
         del self._prefold_rows[:PREFOLD_SLICE]
         for row, record in zip(rows, self.folded.records([r.summary for r in rows]), strict=True):

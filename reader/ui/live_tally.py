@@ -68,6 +68,7 @@ class LiveTally(QObject):
         self._source = source
         source.articlesTouched.connect(self.touch)
         source.modelReset.connect(self.restart)
+        source.loadingChanged.connect(self._on_loading_changed)
         self.restart()
 
     def restart(self, judge: Judge | None = None) -> None:
@@ -103,7 +104,14 @@ class LiveTally(QObject):
 
     # -- work --------------------------------------------------------------------------
 
+    def _on_loading_changed(self, loading: bool) -> None:
+        if not loading and self.is_busy():
+            self._timer.start()
+
     def _step(self, budget: float | None = None) -> None:
+        if budget is None and self._source is not None and self._source.is_loading():
+            self._timer.stop()  # the folder is being read: on when it is done
+            return
         deadline = perf_counter() + (SLICE_SECONDS if budget is None else budget)
         if self._full is not None:
             if not self._full_slice(deadline):

