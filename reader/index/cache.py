@@ -54,12 +54,13 @@ reads its offset, so 23:46-07:00 sorts after 23:56+00:00 as it should); a garble
 which json_extract would refuse (failing the write), has none."""
 _NEWEST_FIRST = (
     "SELECT id, size, mtime_ns, inode, summary FROM articles ORDER BY "
-    "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END) DESC, "
-    "lower(json_extract(summary, '$[0]')) DESC, id DESC"
+    "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END) DESC"
 )
-"""The list's default order (newest first, then by title and id, as the model's key); the
-first term must stay :data:`_PUBLISHED_TIME` word for word, or SQLite sorts without the
-index."""
+"""The list's default order, newest first, as the ``articles_newest`` index gives it (the
+term must stay :data:`_PUBLISHED_TIME` word for word, or SQLite sorts without the index).
+Articles of the same instant come in index order: the list sorts each slice itself, so
+only which slice a row is in matters.  Ordering the ties by title and id as well made
+SQLite sort them in a temporary tree, 0.39 s instead of 0.25 s at 100,000 rows."""
 _NEWEST_INDEX = (
     "CREATE INDEX IF NOT EXISTS articles_newest ON articles "
     "(CASE WHEN json_valid(summary) THEN julianday(json_extract(summary, '$[2]')) END)"

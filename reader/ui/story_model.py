@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 import os
+import threading
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
@@ -860,6 +861,16 @@ class StoryView(QTreeView):
 # -- grouping off the GUI thread and out of its process ------------------------------------
 
 
+def _submit_grouping(
+    executor: ProcessPoolExecutor, folder: str, emit: Callable[[str, object], None]
+) -> None:
+    try:
+        future = executor.submit(live_folder_stories, folder)
+    except RuntimeError:  # the window closed meanwhile (the executor is shut down)
+        return
+    future.add_done_callback(lambda done: emit(folder, done))
+
+
 class StoryGrouping(QObject):
     """Groups the open folder in a worker process (a thread would hold the window's GIL).
 
@@ -915,10 +926,14 @@ class StoryGrouping(QObject):
                 initargs=(os.getpid(),),
             )
         self._running = True
-        folder = self._folder
-        future = self._executor.submit(live_folder_stories, folder)
-        emit: Callable[[str, object], None] = self._finished.emit
-        future.add_done_callback(lambda done, f=folder: emit(f, done))
+        # Submitted from a thread of its own: the first submit starts the worker process
+        # through the fork server and waits for it, 55 ms the window would stand still.
+        threading.Thread(
+            target=_submit_grouping,
+            args=(self._executor, self._folder, self._finished.emit),
+            name="reader-stories-submit",
+            daemon=True,
+        ).start()
 
     def _on_finished(self, folder: str, future: Future[dict[str, str]]) -> None:
         self._running = False
