@@ -884,9 +884,10 @@ class ArticleFilterProxy(_SortedRows):
         self.folded = FoldedCache()
         """Folded search records of the rows, shared with whoever judges the same rows."""
         self._prefold_timer = QTimer(self)
-        self._prefold_timer.setInterval(0)
+        self._prefold_timer.setInterval(0)  # PREFOLD_LOADING_INTERVAL_MS while loading
         self._prefold_timer.timeout.connect(self._prefold_slice)
         self._prefold_rows: list[_Row] = []
+        self._loading_since: float | None = None
         # Relative dates (date:today, 7d) are resolved when a query is parsed: a new day
         # parses the current texts again.
         self._today = date.today()
@@ -1359,14 +1360,23 @@ class ArticleFilterProxy(_SortedRows):
         return bool(self._prefold_rows)
 
     def _on_source_loading_changed(self, loading: bool) -> None:
-        if not loading and self._prefold_rows:
+        self._loading_since = perf_counter() if loading else None
+        self._prefold_timer.setInterval(PREFOLD_LOADING_INTERVAL_MS if loading else 0)
+        if self._prefold_rows:
             self._prefold_timer.start()
 
     def _prefold_slice(self) -> None:
-        """Fold rows' search text in idle slices, so the first keystroke need not; not
-        while the folder is read (a keystroke then folds what it needs itself)."""
-        if self._source is not None and self._source.is_loading():
-            self._prefold_timer.stop()
+        """Fold rows' search text in idle slices, so the first keystroke need not.
+
+        While the folder is read: nothing for :data:`PREFOLD_LOADING_DELAY_S`, then one
+        slice every :data:`PREFOLD_LOADING_INTERVAL_MS`.  Slices in every idle turn took the
+        interpreter from the thread reading a warm start (every row of 100,000 came 0.2-0.6
+        s later even at this pace, and a warm start is over in about two seconds); none at
+        all left a cold load of 100,000 with every row to fold when it ended, so that a
+        keystroke two seconds later took a second.
+        """
+        since = self._loading_since
+        if since is not None and perf_counter() - since < PREFOLD_LOADING_DELAY_S:
             return
         deadline = perf_counter() + PREFOLD_SLICE_S
         waiting, records = self._prefold_rows, self.folded.records
@@ -1397,6 +1407,10 @@ DAY_CHECK_MS = 60_000
 PREFOLD_SLICE_S = 0.006
 """Time spent folding rows per idle event-loop turn; the tallies take 5 ms each beside it
 (1,500 rows a turn were 25 ms, and made the turns after a warm start of 100,000 too long)."""
+PREFOLD_LOADING_INTERVAL_MS = 40
+"""Between two folding slices while the folder is read."""
+PREFOLD_LOADING_DELAY_S = 3.0
+"""How long a load runs before rows are folded during it (a warm start is over by then)."""
 PREFOLD_CHUNK = 100
 """Rows folded between two looks at the clock."""
 

@@ -7,13 +7,23 @@ callbacks, that nothing is lost or reordered on the way, and that ``close`` drop
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QTimer
 
 from reader.library import workers
 from reader.library.workers import GuiPoster
+
+
+@pytest.fixture(autouse=True)
+def _no_garbage_from_earlier_tests():
+    """Earlier tests' cyclic garbage is collected here, on the GUI thread: otherwise the
+    sender threads' allocations can set off that collection, and a Qt object of an earlier
+    test (a window, a model with a running timer) is destroyed from the wrong thread."""
+    gc.collect()
 
 
 def test_callbacks_posted_from_threads_run_on_the_gui_thread_in_order(qtbot):

@@ -443,23 +443,30 @@ def test_touched_ids_are_handed_over_as_the_list_itself(model):
     assert received[0] is sent and received[1] is stories
 
 
-def test_idle_work_waits_while_the_folder_is_read(model, qtbot):
-    """Counting (a LiveTally) and folding search text are idle-time work over every row:
-    while the model says the folder is being read they wait, leaving the interpreter to
-    the thread reading it, and they catch up once it is done."""
+def test_idle_work_waits_while_the_folder_is_read(model, qtbot, monkeypatch):
+    """Counting (a LiveTally) is idle-time work over every row: while the model says the
+    folder is being read it waits, leaving the interpreter to the thread reading it, and
+    catches up once it is done.  Folding search text goes on at a slow pace meanwhile, so
+    that a cold load does not end with every row still to fold for the first keystroke."""
+    from reader.ui import article_model
     from reader.ui.live_tally import LiveTally
 
     tally = LiveTally(lambda summaries: [("all",) for _ in summaries])
     tally.attach(model)
     proxy = ArticleFilterProxy()
     proxy.setSourceModel(model)
+    monkeypatch.setattr(article_model, "PREFOLD_LOADING_DELAY_S", 0.3)
     model.set_loading(True)
     model.add_articles([make(i) for i in range(50)])
+    assert proxy._prefold_timer.interval() == article_model.PREFOLD_LOADING_INTERVAL_MS
     qtbot.wait(100)
+    assert proxy.is_prefolding()  # not in the first moments of a load (a warm start's)
+    qtbot.waitUntil(lambda: not proxy.is_prefolding())  # then folded while still loading
+    assert model.is_loading()
     assert tally.is_busy() and tally.totals().get("all") is None
-    assert proxy.is_prefolding()
     model.set_loading(False)
-    qtbot.waitUntil(lambda: not tally.is_busy() and not proxy.is_prefolding())
+    assert proxy._prefold_timer.interval() == 0
+    qtbot.waitUntil(lambda: not tally.is_busy())
     assert tally.totals()["all"] == 50
     proxy.set_search_text("title 0001")  # the records folded meanwhile answer it
     assert [proxy.article_id_at(row) for row in range(proxy.rowCount())] == ["a/0001.md"]
