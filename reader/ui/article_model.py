@@ -888,6 +888,7 @@ class ArticleFilterProxy(_SortedRows):
         self._prefold_timer.timeout.connect(self._prefold_slice)
         self._prefold_rows: list[_Row] = []
         self._loading_since: float | None = None
+        self._sorting = False
         # Relative dates (date:today, 7d) are resolved when a query is parsed: a new day
         # parses the current texts again.
         self._today = date.today()
@@ -1136,7 +1137,10 @@ class ArticleFilterProxy(_SortedRows):
         sort_state: tuple[int, Qt.SortOrder] | None = None,
     ) -> None:
         """Replace the shown rows in one layout change; persistent indexes follow their
-        articles, or become invalid when their article is no longer shown."""
+        articles, or become invalid when their article is no longer shown.  While a new
+        sort order is laid out, :meth:`is_sorting` says so (a view then keeps the current
+        row in sight rather than the top one; PySide cannot emit Qt's layout hints)."""
+        self._sorting = sort_state is not None
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [self._row_at(index.row()).aid for index in persistent]
@@ -1149,6 +1153,11 @@ class ArticleFilterProxy(_SortedRows):
             moved.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
+        self._sorting = False
+
+    def is_sorting(self) -> bool:
+        """Whether the layout change in progress is a new sort order."""
+        return self._sorting
 
     def _on_source_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         """One column restyled for every row (dates that age, state icons): the same here.

@@ -21,15 +21,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QElapsedTimer,
     QEvent,
     QItemSelectionModel,
     QLocale,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPoint,
     QSize,
     Qt,
@@ -1443,11 +1446,18 @@ class ArticleView(QTableView):
     A table view, not a tree view, on purpose: a QTreeView re-lays out every row (asking
     Python for each row's flags) after each insert or re-sort, which made a 10,000-row
     load stall the window; a table view only looks at the rows on screen.
+
+    Rows the live folder adds or removes above the ones on screen do not push those away:
+    the top row on screen stays where it is, as in a mail client, unless the list is
+    scrolled to its very top, where new articles are meant to be seen arriving.  A new sort
+    order is not anchored: the window scrolls to the current article instead.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._placeholder = ""
+        self._anchor: tuple[QPersistentModelIndex, int] | None = None
+        self._sorting = False
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
@@ -1465,6 +1475,55 @@ class ArticleView(QTableView):
     def header(self) -> QHeaderView:
         """The column header (QTreeView's name for it, kept for callers and tests)."""
         return self.horizontalHeader()
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
+        old = self.model()
+        if old is not None:
+            for signal, slot in self._anchor_connections(old):
+                signal.disconnect(slot)
+        super().setModel(model)
+        if model is not None:
+            for signal, slot in self._anchor_connections(model):
+                signal.connect(slot)
+
+    def _anchor_connections(self, model: QAbstractItemModel) -> list[tuple[Any, Any]]:
+        remember, restore = self._remember_top_row, self._restore_top_row
+        return [
+            (model.rowsAboutToBeInserted, remember), (model.rowsInserted, restore),
+            (model.rowsAboutToBeRemoved, remember), (model.rowsRemoved, restore),
+            (model.rowsAboutToBeMoved, remember), (model.rowsMoved, restore),
+            (model.layoutAboutToBeChanged, self._remember_top_row_unless_sorting),
+            (model.layoutChanged, restore),
+        ]
+
+    def _remember_top_row_unless_sorting(self, *_args: object) -> None:
+        is_sorting = getattr(self.model(), "is_sorting", None)
+        self._sorting = bool(is_sorting is not None and is_sorting())
+        if self._sorting:
+            self._anchor = None
+        else:
+            self._remember_top_row()
+
+    def _remember_top_row(self, *_args: object) -> None:
+        self._anchor = None
+        if self.verticalScrollBar().value() == 0:
+            return  # at the top: new rows above are to be seen
+        top = self.indexAt(QPoint(0, 0))
+        if top.isValid():
+            self._anchor = (QPersistentModelIndex(top), self.visualRect(top).top())
+
+    def _restore_top_row(self, *_args: object) -> None:
+        if self._sorting:
+            self._sorting = False
+            if self.currentIndex().isValid():
+                self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
+            return
+        anchor, self._anchor = self._anchor, None
+        if anchor is None or not anchor[0].isValid():
+            return
+        index, offset = anchor
+        step = self.verticalHeader().defaultSectionSize()
+        self.verticalScrollBar().setValue(index.row() * step - offset)
 
     def placeholder_text(self) -> str:
         return self._placeholder

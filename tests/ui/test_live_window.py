@@ -73,11 +73,17 @@ def select(qtbot, window: MainWindow, article_id: str) -> None:
     qtbot.waitUntil(lambda: title.text() != "")
 
 
+def open_by_title(qtbot, tmp_path: Path, count: int) -> tuple[Path, MainWindow]:
+    """A folder of ``count`` articles open in a window, sorted by title (a000 first)."""
+    folder = make_folder(tmp_path, count)
+    window = open_window(qtbot, folder, count)
+    window.article_view().sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    return folder, window
+
+
 def test_new_and_removed_files_keep_current_selection_sort_and_scroll(qtbot, tmp_path):
-    folder = make_folder(tmp_path, 60)
-    window = open_window(qtbot, folder, 60)
+    folder, window = open_by_title(qtbot, tmp_path, 60)
     view = window.article_view()
-    view.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
     select(qtbot, window, "a030.md")
     selection = view.selectionModel()
     also = view.model().index(shown_ids(window).index("a031.md"), 0)
@@ -196,3 +202,37 @@ def test_rows_arriving_in_a_rush_are_merged_in_paced_slices_and_none_is_lost(qtb
     added.emit(more)
     qtbot.waitUntil(lambda: source.rowCount() == total + slice_size + 10, timeout=5_000)
     assert all(b - a <= slice_size for a, b in zip([0, *sizes], sizes, strict=False))
+
+
+def test_new_files_above_the_rows_on_screen_do_not_push_them_away(qtbot, tmp_path):
+    """Scrolled down, the editor keeps the same rows on screen while the pipeline adds
+    articles that sort above them; scrolled to the top, they see the new ones arrive."""
+    folder, window = open_by_title(qtbot, tmp_path, 120)
+    view = window.article_view()
+    view.scrollTo(view.model().index(60, 0), view.ScrollHint.PositionAtTop)
+
+    def top_id() -> str:
+        return view.indexAt(view.viewport().rect().topLeft()).data(ID)
+
+    before = top_id()
+    assert before == "a060.md"
+    for number in range(5):
+        write_article(folder, f"a000{number}.md", f"Article 000-{number}", day=3)
+    qtbot.waitUntil(lambda: len(shown_ids(window)) == 125, timeout=5_000)
+    assert top_id() == before
+
+    view.scrollToTop()
+    write_article(folder, "aardvark.md", "Aardvark sighted", day=3)  # first by title
+    qtbot.waitUntil(lambda: len(shown_ids(window)) == 126, timeout=5_000)
+    assert top_id() == "aardvark.md"
+
+
+def test_a_new_sort_order_keeps_the_current_article_in_sight(qtbot, tmp_path):
+    _folder, window = open_by_title(qtbot, tmp_path, 120)
+    view = window.article_view()
+    select(qtbot, window, "a090.md")
+    view.scrollToTop()
+    assert not view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+    view.sortByColumn(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    assert current_id(window) == "a090.md"
+    assert view.viewport().rect().contains(view.visualRect(view.currentIndex()))
