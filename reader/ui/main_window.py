@@ -139,7 +139,7 @@ MAX_ROWS_PER_MERGE = 5000
 warm start's newest-first batch of 5,000 into 95,000 rows, 24 ms); more wait for the next
 event-loop turn."""
 LONG_LIST_ROWS = 50_000
-MAX_ROWS_PER_LONG_MERGE = 2500
+MAX_ROWS_PER_LONG_MERGE = 2000
 """The same from :data:`LONG_LIST_ROWS` rows on: a cold load's rows land all over the list,
 and 3,800 of them into 96,000 rows took 65 ms before the repaint."""
 ADDITIONS_MIN_INTERVAL_MS = 120

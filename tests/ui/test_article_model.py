@@ -366,7 +366,7 @@ def test_a_wide_filter_change_rebuilds_the_proxy_and_keeps_selection(model, requ
     assert view.currentIndex().data(Role.ID) == "a/0007.md"
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_the_filtered_list_follows_random_changes_row_for_row(model, request, monkeypatch, seed):
     """The filtered list keeps its own sorted rows and turns each source change into row
     signals (or one layout change past the thresholds, made small here so both ways run).
