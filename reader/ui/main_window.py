@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -135,13 +136,15 @@ COALESCE_ADDITIONS_MS = 250
 list still splices every row (~20 ms at 100,000), but no longer re-maps a proxy: 400 ms
 of pooling only delayed the last rows of a warm start."""
 MAX_ROWS_PER_MERGE = 5000
-"""Rows merged in one go (~70 ms for the last ones of 10,000 on a slow 2-core machine; a
-warm start's newest-first batch of 5,000 into 95,000 rows, 24 ms); more wait for the next
-event-loop turn."""
-LONG_LIST_ROWS = 50_000
-MAX_ROWS_PER_LONG_MERGE = 2000
-"""The same from :data:`LONG_LIST_ROWS` rows on: a cold load's rows land all over the list,
-and 3,800 of them into 96,000 rows took 65 ms before the repaint."""
+"""Rows merged in one go at most; more wait for the next event-loop turn."""
+MIN_ROWS_PER_MERGE = 500
+MERGE_BUDGET_S = 0.04
+"""What one merge may take: the rows per merge follow from how long the last one took.
+
+What a row costs depends on where the rows land: a warm start's newest-first batch of
+5,000 goes into 95,000 rows in 24 ms (one contiguous insert), a cold load's 3,800 rows
+all over 96,000 take 65 ms (a splice of every row), and a slower machine is slower at
+both.  A fixed number was too many for one and too few for the other."""
 ADDITIONS_MIN_INTERVAL_MS = 120
 """Below that size, new rows go in at once unless rows went in less than this long ago.
 
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         self._body_search_stale = False
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
         self._pending_additions: list[ArticleSummary] = []
+        self._rows_per_merge = MAX_ROWS_PER_MERGE
         self._additions_timer = _single_shot(self, COALESCE_ADDITIONS_MS, self._flush_additions)
         self._since_additions = QElapsedTimer()
 
@@ -1048,10 +1052,14 @@ class MainWindow(QMainWindow):
         # hands rows over newest first, each merge one contiguous insert that costs its own
         # rows, not a pass over all of them, so pooling 20,000 into one merge only made one
         # long freeze (~0.13 s of row building alone).
-        long_list = self._model.rowCount() >= LONG_LIST_ROWS
-        most = MAX_ROWS_PER_LONG_MERGE if long_list else MAX_ROWS_PER_MERGE
+        most = self._rows_per_merge
         batch, self._pending_additions = pending[:most], pending[most:]
+        started = time.perf_counter()
         self._model.add_articles(batch)
+        took = time.perf_counter() - started
+        if len(batch) == most or took > MERGE_BUDGET_S:
+            fitting = len(batch) * MERGE_BUDGET_S / max(took, 1e-3)
+            self._rows_per_merge = int(min(MAX_ROWS_PER_MERGE, max(MIN_ROWS_PER_MERGE, fitting)))
         self._since_additions.start()
         if self._pending_additions:
             # The rest goes in on the next turn of the event loop, after a repaint.
