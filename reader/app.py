@@ -7,9 +7,13 @@
 from __future__ import annotations
 
 import logging
+import signal
+import socket
 import sys
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QSocketNotifier
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -69,4 +73,64 @@ def run(folder: Path | None = None) -> int:
     app = create_application()
     window = MainWindow(choose_folder(folder))
     window.show()
-    return app.exec()
+    with _CloseOnSignals(window):
+        return app.exec()
+
+
+class _CloseOnSignals:
+    """SIGTERM (a logout, ``kill``) and SIGINT (Ctrl+C in the terminal) close the window as
+    its close button does: settings saved, writes finished, worker processes stopped.
+
+    Python runs a signal handler only between bytecodes, never while Qt's event loop waits
+    in C++; the handler's wake-up byte on a socket pair wakes a QSocketNotifier instead
+    (as qutebrowser does), so the close runs at once on the GUI thread.  Without it, a
+    SIGTERM killed reader mid-flight, leaving its pool's semaphores to the resource tracker.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._previous: dict[int, Any] = {}
+        self._notifier: QSocketNotifier | None = None
+        self._sockets: tuple[socket.socket, socket.socket] | None = None
+        self._old_wakeup_fd = -1
+
+    def __enter__(self) -> None:
+        try:
+            read, write = socket.socketpair()
+        except OSError:  # no socket pair: signals keep their defaults
+            return
+        read.setblocking(False)
+        write.setblocking(False)
+        self._sockets = (read, write)
+        self._old_wakeup_fd = signal.set_wakeup_fd(write.fileno())
+        self._notifier = QSocketNotifier(read.fileno(), QSocketNotifier.Type.Read, self._window)
+        self._notifier.activated.connect(self._on_wakeup)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            self._previous[number] = signal.signal(number, self._on_signal)
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        if self._sockets is not None:
+            signal.set_wakeup_fd(self._old_wakeup_fd)
+            if self._notifier is not None:
+                self._notifier.setEnabled(False)
+            for end in self._sockets:
+                end.close()
+
+    def _on_signal(self, number: int, _frame: object) -> None:
+        log.info("closing on signal %d", number)
+        self._close()
+
+    def _on_wakeup(self) -> None:
+        assert self._sockets is not None
+        try:
+            while self._sockets[0].recv(64):
+                pass
+        except OSError:
+            pass
+        # The Python handler itself runs right after this, now that Python has control.
+
+    def _close(self) -> None:
+        self._window.close()  # saves settings and stops the workers (closeEvent)
+        QApplication.quit()
