@@ -189,3 +189,35 @@ def test_an_edit_that_leaves_story_features_alone_groups_nothing(news, capsys, m
                                                           "--json")[1])}
     assert calls == [1]
     assert moved == {"a.md": "a.md", "b.md": "b.md", "c.md": "a.md", "d.md": "b.md"}
+
+
+def _made_up_headlines(path: Path) -> Path:
+    """A tiny CSV shaped like ../shared/stories/headlines-tune.csv, with invented rows."""
+    rows = [
+        ("Zephyr Motors recalls 40,000 Quillon sedans over brakes", "zephyr-1", "b", "s1"),
+        ("Quillon sedan recall: Zephyr Motors cites brake fault", "zephyr-2", "b", "s1"),
+        ("Zephyr Motors Quillon recall widens", "zephyr-3", "b", "s1"),
+        ("Orla Venn wins the Marwick piano prize", "venn-1", "e", "s2"),
+        ("Marwick prize goes to pianist Orla Venn", "venn-2", "e", "s2"),
+    ]
+    lines = ["title,url,publisher,category,story"]
+    lines += [f'"{t}",https://news.example/{u},Example News,{c},{s}' for t, u, c, s in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_real_headline_evaluation_reads_stories_as_the_judge_does(tmp_path):
+    from reader.bench.stories_eval import bcubed, listed_stories, write_headline_folder
+
+    csv_path = _made_up_headlines(tmp_path / "headlines.csv")
+    gold = write_headline_folder(csv_path, tmp_path / "folder")
+    assert len(gold) == 5
+    text = (tmp_path / "folder" / sorted(gold)[0]).read_text(encoding="utf-8")
+    for key in ("title:", "publishedDateTime: 2014-03-1", "originalUrl:", "category: b",
+                "provider:\n  name: \"Example News\""):
+        assert key in text
+    predicted, _seconds = listed_stories(tmp_path / "folder")
+    assert bcubed(predicted, gold).f1 == 1.0
+    # The benchmark's grouping-off baseline: every article is its own story.
+    alone, _seconds = listed_stories(tmp_path / "folder", stories=False)
+    assert alone == {article_id: article_id for article_id in gold}

@@ -37,7 +37,7 @@ from .scan import FileStamp
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when the tables, :func:`summary_to_json`'s layout or the story features' stored
 form (:meth:`reader.domain.stories.StoryFeatures.to_json`) change: old caches are rebuilt."""
 

@@ -22,7 +22,8 @@ T0 = datetime(2023, 7, 26, 12, tzinfo=UTC)
 
 
 def article(article_id: str, title: str, *, hours: float = 0, url: str = "",
-            related: tuple[str, ...] = (), context: str = "") -> StoryFeatures:
+            related: tuple[str, ...] = (), context: str = "",
+            category: str = "") -> StoryFeatures:
     return features_from(
         article_id,
         title=title,
@@ -30,6 +31,7 @@ def article(article_id: str, title: str, *, hours: float = 0, url: str = "",
         urls=[url] if url else [],
         related=[(u, "", "") for u in related],
         excerpt=context,
+        category=category,
     )
 
 
@@ -91,6 +93,49 @@ def test_paraphrased_headlines_join_and_an_unrelated_article_does_not():
     assert stories["a"] == stories["b"] == stories["c"] == "a"
     assert stories["d"] == "d"
     assert stories["e"] == "e"
+
+
+def test_a_follow_up_that_shares_only_a_name_joins_the_event_it_follows():
+    # The aggregator's stories are broad: commentary naming the event's one person belongs
+    # to it, as long as the story around that name is well established.
+    features = [
+        article("a", "Fed's Plosser: taper pace may be too slow for the economy"),
+        article("b", "Plosser says Fed taper pace may be too slow", hours=1),
+        article("c", "Fed's Plosser warns taper pace too slow", hours=2),
+        article("d", "Plosser: Fed should speed up its taper", hours=3),
+        article("e", "US jobs growth hit by weather: Plosser", hours=4),
+        article("e2", "Fed's Plosser says weather hit US jobs growth", hours=5),
+        article("f", "Heatwave closes schools across southern Europe", hours=1),
+    ]
+    stories = group(features)
+    assert {stories[i] for i in ("a", "b", "c", "d", "e", "e2")} == {"a"}
+    assert stories["f"] == "f"
+    # Alone, the weather remark is only loosely tied to the taper story: it stays apart.
+    assert group([f for f in features if f.id != "e2"])["e"] == "e"
+
+
+def test_articles_the_pipeline_filed_under_other_categories_need_more_evidence():
+    pair = [
+        article("a", "Samsung unveils Galaxy S5 with fingerprint sensor", category="t"),
+        article("b", "Galaxy S5 fingerprint sensor shown by Samsung", hours=1, category="t"),
+    ]
+    assert group(pair)["b"] == "a"
+    weak = [
+        article("a", "Samsung shares slip as Galaxy launch nears", category="b"),
+        article("b", "Galaxy S5: what Samsung fans can expect", hours=1, category="t"),
+    ]
+    same_category = [replace(weak[1], category="b"), weak[0]]
+    assert group(same_category)["b"] == "a"
+    assert group(weak)["b"] == "b"
+
+
+def test_category_is_compared_without_case_or_spaces():
+    features = [
+        article("a", "Samsung shares slip as Galaxy launch nears", category="Business "),
+        article("b", "Samsung Galaxy launch nears: what to expect", hours=1,
+                category="business"),
+    ]
+    assert group(features)["b"] == "a"
 
 
 def test_days_apart_need_stronger_evidence():
