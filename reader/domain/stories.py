@@ -432,6 +432,9 @@ class StoryGrouper:
         self._key_postings: dict[str, set[str]] = defaultdict(set)
         self._url_owners: dict[str, set[str]] = defaultdict(set)
         self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._w1: dict[str, float] = {}
+        """Each word's weight (its square in ``_w2``), kept in step with its rounded
+        document frequency."""
         self._w2: dict[str, float] = {}
         """Each word's squared weight, kept in step with its rounded document frequency."""
         self._edges: dict[str, dict[str, float]] = {}
@@ -498,14 +501,17 @@ class StoryGrouper:
         if cold:  # every word is new: weigh them all, every article is linked below
             for token, df in self._df.items():
                 if weight := _weight(df):
+                    self._w1[token] = weight
                     self._w2[token] = weight * weight
         for token, old in before.items():
             df = self._df.get(token, 0)
             if _bucket(df) != old:
                 dirty |= self._any_postings.get(token, set())
                 if weight := _weight(df):
+                    self._w1[token] = weight
                     self._w2[token] = weight * weight
                 else:
+                    self._w1.pop(token, None)
                     self._w2.pop(token, None)
         dirty -= gone
         for article_id in dirty:
@@ -641,14 +647,10 @@ class StoryGrouper:
         touched = set(old)
         for other in self._hard_links(article_id) - done:
             edges[other] = 2.0
-        entries = self._entries
-        entry = entries[article_id]
-        title = entry.title
-        for other in self._candidates(article_id) - done - edges.keys():
-            candidate = entries[other]
-            if title.isdisjoint(candidate.title):
-                continue  # the common case, decided without a call
-            similarity = self._similarity(entry, candidate)
+        entry = self._entries[article_id]
+        for other, similarity in self._similarities(
+            entry, self._candidates(article_id) - done - edges.keys()
+        ):
             if similarity >= EDGE_THRESHOLD:
                 edges[other] = similarity
         for other, similarity in edges.items():
@@ -660,36 +662,50 @@ class StoryGrouper:
 
     def similarity(self, a: str, b: str) -> float:
         """Text similarity of two known articles in [0, 1], time discount included."""
-        return self._similarity(self._entries[a], self._entries[b])
+        return next(self._similarities(self._entries[a], [b]), (b, 0.0))[1]
 
-    def _similarity(self, ea: _Entry, eb: _Entry) -> float:
-        factor = time_factor(ea.features.time, eb.features.time)
-        if factor < EDGE_THRESHOLD:
-            return 0.0
-        category_a, category_b = ea.features.category, eb.features.category
-        if category_a and category_b and category_a != category_b:
-            factor *= OTHER_CATEGORY_FACTOR
+    def _similarities(self, ea: _Entry, others: Iterable[str]) -> Iterator[tuple[str, float]]:
+        """(id, similarity) of each of ``others`` that shares a title word with ``ea``.
+
+        One loop over the candidates rather than a call per pair: this is the hot loop of
+        grouping (80 candidates per article on two days of real headlines).
+        """
+        entries, w1, w2 = self._entries, self._w1, self._w2
+        title, features = ea.title, ea.features
+        time_a, category_a, norm_a = features.time, features.category, ea.title_norm
+        for other in others:
+            eb = entries[other]
+            shared = title & eb.title
+            if not shared:  # context alone (shared boilerplate) never links
+                continue
+            features_b = eb.features
+            time_b = features_b.time
+            if time_a is None or time_b is None:
+                factor = UNDATED_FACTOR
+            else:
+                extra = abs(time_a - time_b) / 86400.0 - TIME_GRACE_DAYS
+                factor = 1.0 if extra <= 0 else 1.0 / (1.0 + extra / TIME_HALF_DAYS)
+            category_b = features_b.category
+            if category_a and category_b and category_a != category_b:
+                factor *= OTHER_CATEGORY_FACTOR
             if factor < EDGE_THRESHOLD:
-                return 0.0
-        shared = ea.title & eb.title
-        if not shared:  # context alone (shared boilerplate) never links
-            return 0.0
-        w2 = self._w2
-        weights = [w2.get(t, 0.0) for t in sorted(shared)]
-        # Cosine flatters short titles: one common word shared by two two-word headlines
-        # scores like a story.  The shared words must also weigh enough on their own.
-        if sum(map(math.sqrt, weights)) < MIN_EVIDENCE:
-            return 0.0
-        best = sum(weights) / (ea.title_norm * eb.title_norm) if weights else 0.0
-        if ea.context and eb.context:
-            dot = 0.0
-            for token in sorted(ea.words & eb.words):
-                dot += w2.get(token, 0.0) * (1.0 if token in ea.title else CONTEXT_WEIGHT) * (
-                    1.0 if token in eb.title else CONTEXT_WEIGHT
-                )
-            if dot:
-                best = max(best, dot / (ea.full_norm * eb.full_norm))
-        return round(best * factor, 6) if best else 0.0
+                continue
+            words = sorted(shared) if len(shared) > 1 else shared  # fixed order: exact sums
+            # Cosine flatters short titles: one common word shared by two two-word
+            # headlines scores like a story.  The shared words must weigh enough alone.
+            if sum(map(w1.get, words, _ZEROS)) < MIN_EVIDENCE:
+                continue
+            best = sum(map(w2.get, words, _ZEROS)) / (norm_a * eb.title_norm)
+            if ea.context and eb.context:
+                dot = 0.0
+                for token in sorted(ea.words & eb.words):
+                    dot += w2.get(token, 0.0) * (
+                        1.0 if token in title else CONTEXT_WEIGHT
+                    ) * (1.0 if token in eb.title else CONTEXT_WEIGHT)
+                if dot:
+                    best = max(best, dot / (ea.full_norm * eb.full_norm))
+            if best:
+                yield other, round(best * factor, 6)
 
     # -- clustering ------------------------------------------------------------------------
 
@@ -756,15 +772,18 @@ def cluster_component(
     for i in ids:
         members[find(i)].append(i)
     sums: dict[str, dict[str, float]] = {root: defaultdict(float) for root in members}
-    strongest: dict[str, dict[str, float]] = {root: defaultdict(float) for root in members}
+    # The neighbours a cluster may merge with: some pair across them is at least
+    # STRONG_LINK.  A merged cluster's are the union of its parts' (the strongest pair only
+    # grows), and most neighbours are weak, so the search below scans far fewer.
+    eligible: dict[str, set[str]] = {root: set() for root in members}
     for a in ids:
         ra = find(a)
         for b, similarity in sorted(edges.get(a, {}).items()):
             rb = find(b)
             if ra != rb:
                 sums[ra][rb] += min(similarity, 1.0)
-                if similarity > strongest[ra][rb]:
-                    strongest[ra][rb] = similarity
+                if similarity >= STRONG_LINK:
+                    eligible[ra].add(rb)
     # Average linkage is reducible (a merged cluster is never closer to a third than the
     # closer of its two parts), so the nearest-neighbour chain finds exactly the merges the
     # greedy "best pair first" order makes, scanning each cluster's neighbours instead of
@@ -783,11 +802,11 @@ def cluster_component(
         previous = chain[-2] if len(chain) > 1 else None
         best, best_y = LINK_THRESHOLD, None
         size_x = sizes[x]
-        strong = strongest[x]
-        for y, total in sums[x].items():
-            if y in finished or strong[y] < STRONG_LINK:
+        row = sums[x]
+        for y in eligible[x]:
+            if y in finished:
                 continue
-            value = total / (size_x * sizes[y])
+            value = row[y] / (size_x * sizes[y])
             if value > best or (value == best and (
                 best_y is None or y == previous or (best_y != previous and y < best_y)
             )):
@@ -803,23 +822,27 @@ def cluster_component(
         keep, gone = (x, best_y) if x < best_y else (best_y, x)
         members[keep].extend(members.pop(gone))
         sizes[keep] += sizes.pop(gone)
-        for table, combine in ((sums, _add), (strongest, max)):
-            merged = table.pop(gone)
-            merged.pop(keep, None)
-            kept = table[keep]
-            kept.pop(gone, None)
-            for other, value in merged.items():
-                kept[other] = combine(kept[other], value)
-                row = table[other]
-                row.pop(gone, None)
-                row[keep] = kept[other]
+        merged = sums.pop(gone)
+        merged.pop(keep, None)
+        kept = sums[keep]
+        kept.pop(gone, None)
+        for other, value in merged.items():
+            kept[other] += value
+            other_row = sums[other]
+            del other_row[gone]
+            other_row[keep] = kept[other]
+        merged_eligible = eligible.pop(gone)
+        merged_eligible.discard(keep)
+        kept_eligible = eligible[keep]
+        kept_eligible.discard(gone)
+        kept_eligible |= merged_eligible
+        for other in merged_eligible:
+            other_eligible = eligible[other]
+            other_eligible.discard(gone)
+            other_eligible.add(keep)
         if not chain:
             open_roots.append(keep)
     return sorted(sorted(group) for group in members.values())
-
-
-def _add(a: float, b: float) -> float:
-    return a + b
 
 
 @contextmanager
