@@ -411,6 +411,40 @@ def speed_rows(size: int) -> list[Row]:
     ]
 
 
+COLD_LIST_RATIO_TARGET = 1.15
+
+
+def cold_list_rows(size: int = 10_000, repeat: int = 3) -> list[Row]:
+    """A cold ``reader list --json`` of the benchmark folder with grouping on and off.
+
+    Run alternately, ``repeat`` times each, so that a busy moment of the machine falls on
+    both; the rows give min/median/max and the ratio of the medians.
+    """
+    import statistics
+
+    from reader.bench.generate import cached_folder
+
+    root = cached_folder(size).root
+    on: list[float] = []
+    off: list[float] = []
+    for _ in range(repeat):
+        on.append(listed_stories(root)[1])
+        off.append(listed_stories(root, stories=False)[1])
+
+    def spread(values: list[float]) -> str:
+        return (f"{statistics.median(values):.2f} s (min {min(values):.2f}, "
+                f"max {max(values):.2f})")
+
+    ratio = statistics.median(on) / statistics.median(off)
+    return [
+        Row(f"cold reader list --json, {size:,} articles, grouping off (READER_STORIES=off)",
+            spread(off)),
+        Row(f"cold reader list --json, {size:,} articles, grouping on", spread(on),
+            f"<= {COLD_LIST_RATIO_TARGET}x off", f"{ratio:.2f}x "
+            + ("PASS" if ratio <= COLD_LIST_RATIO_TARGET else "MISS")),
+    ]
+
+
 def render_markdown(rows: Sequence[Row]) -> str:
     lines = ["| measurement | value | target | result |", "|---|---:|---:|---:|"]
     lines += [f"| {r.name} | {r.value} | {r.target} | {r.result} |" for r in rows]
@@ -424,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = quality_rows()
     if not args.no_speed:
-        rows += speed_rows(args.size)
+        rows += cold_list_rows() + speed_rows(args.size)
     print(render_markdown(rows))
     return 0
 
