@@ -92,6 +92,9 @@ TIME_GRACE_DAYS = 1.5
 UNDATED_FACTOR = 0.6
 """The discount when either article has no date: it could be from any day, so it needs
 the evidence of articles a couple of days apart."""
+MAX_APART_DAYS = 7.0
+"""Articles further apart than this are never compared: one event's coverage and
+follow-ups come within days, and a folder of months compares each article with a week's."""
 TIME_HALF_DAYS = 1.5
 """Each further this-many days halves a pair's similarity (as 1 / (1 + extra / half))."""
 CONTEXT_TOKENS = 24
@@ -399,8 +402,36 @@ def time_factor(a: float | None, b: float | None) -> float:
     """1 for articles close in time, falling as they get further apart."""
     if a is None or b is None:
         return UNDATED_FACTOR
-    extra = abs(a - b) / 86400.0 - TIME_GRACE_DAYS
+    apart = abs(a - b) / 86400.0
+    if apart > MAX_APART_DAYS:
+        return 0.0
+    extra = apart - TIME_GRACE_DAYS
     return 1.0 if extra <= 0 else 1.0 / (1.0 + extra / TIME_HALF_DAYS)
+
+
+def _slot(time: float | None) -> int | None:
+    """The stretch of :data:`MAX_APART_DAYS` an article falls in (None: undated): articles
+    close enough in time to link are in the same or neighbouring slots."""
+    return None if time is None else math.floor(time / (MAX_APART_DAYS * 86400.0))
+
+
+def _post(index: dict[str, dict[int | None, set[str]]], token: str, slot: int | None,
+          article_id: str) -> None:
+    by_slot = index[token]
+    postings = by_slot.get(slot)
+    if postings is None:
+        by_slot[slot] = {article_id}
+    else:
+        postings.add(article_id)
+
+
+def _unpost(index: dict[str, dict[int | None, set[str]]], token: str, slot: int | None,
+            article_id: str) -> None:
+    by_slot = index.get(token)
+    if by_slot is not None:
+        _discard(by_slot, slot, article_id)
+        if not by_slot:
+            del index[token]
 
 
 @dataclass(slots=True)
@@ -428,8 +459,10 @@ class StoryGrouper:
         self._entries: dict[str, _Entry] = {}
         self._df: dict[str, int] = defaultdict(int)
         self._any_postings: dict[str, set[str]] = defaultdict(set)
-        self._title_postings: dict[str, set[str]] = defaultdict(set)
-        self._key_postings: dict[str, set[str]] = defaultdict(set)
+        self._title_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
+        """Title word -> time slot (:func:`_slot`) -> articles with that word in its title."""
+        self._key_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
+        """Key word -> time slot -> articles that have it among their keys."""
         self._url_owners: dict[str, set[str]] = defaultdict(set)
         self._url_citers: dict[str, set[str]] = defaultdict(set)
         self._w1: dict[str, float] = {}
@@ -538,10 +571,11 @@ class StoryGrouper:
             if self._df[token] <= 0:
                 del self._df[token]
             _discard(self._any_postings, token, article_id)
+        slot = _slot(entry.features.time)
         for token in entry.title:
-            _discard(self._title_postings, token, article_id)
+            _unpost(self._title_postings, token, slot, article_id)
         for token in entry.keys:
-            _discard(self._key_postings, token, article_id)
+            _unpost(self._key_postings, token, slot, article_id)
         for url in entry.features.urls:
             _discard(self._url_owners, url, article_id)
         for url in entry.features.related_urls:
@@ -573,8 +607,9 @@ class StoryGrouper:
             df[token] += 1
             postings[token].add(article_id)
         title_postings = self._title_postings
+        slot = _slot(features.time)
         for token in title:
-            title_postings[token].add(article_id)
+            _post(title_postings, token, slot, article_id)
         for url in features.urls:
             self._url_owners[url].add(features.id)
         for url in features.related_urls:
@@ -584,8 +619,9 @@ class StoryGrouper:
         """Recompute an article's keys and norms after its words' weights moved."""
         entry = self._entries[article_id]
         df = self._df
+        slot = _slot(entry.features.time)
         for token in entry.keys:
-            _discard(self._key_postings, token, article_id)
+            _unpost(self._key_postings, token, slot, article_id)
         # A word no other article has finds nothing: keys are the rarest *shared* words.
         # Ranked by rounded frequency: an exact count would reorder keys without the
         # article being re-linked, and incremental would drift from cold.
@@ -595,7 +631,7 @@ class StoryGrouper:
         )
         entry.keys = tuple(t for _df, t in ranked[:KEYS_PER_TITLE])
         for token in entry.keys:
-            self._key_postings[token].add(article_id)
+            _post(self._key_postings, token, slot, article_id)
         w2 = self._w2
         features = entry.features  # its words are sorted: the sums add in a fixed order
         title_sq = sum(map(w2.get, features.title_words, _ZEROS))
@@ -609,16 +645,25 @@ class StoryGrouper:
         A pair (A, B) is a candidate when a key of A is in B's title or a key of B in A's -
         symmetric, so either side finds the same pairs.  Similarity needs a shared title
         word, and asking for a shared *rare* one keeps the common words of a big folder
-        from making every article a candidate of every other.
+        from making every article a candidate of every other.  Only articles in nearby time
+        slots are looked at: pairs more than :data:`MAX_APART_DAYS` apart are never linked.
         """
         entry = self._entries[article_id]
+        slot = _slot(entry.features.time)
+        near = None if slot is None else (slot - 1, slot, slot + 1, None)
         found: set[str] = set()
-        for postings in map(self._title_postings.get, entry.keys):
-            if postings:
-                found |= postings
-        for postings in map(self._key_postings.get, entry.title):
-            if postings:
-                found |= postings
+        for index, tokens_ in ((self._title_postings, entry.keys),
+                               (self._key_postings, entry.title)):
+            for by_slot in map(index.get, tokens_):
+                if not by_slot:
+                    continue
+                if near is None:  # an undated article is compared with every time
+                    for postings in by_slot.values():
+                        found |= postings
+                else:
+                    for postings in map(by_slot.get, near):
+                        if postings:
+                            found |= postings
         found.discard(article_id)
         return found
 
@@ -682,8 +727,11 @@ class StoryGrouper:
             time_b = features_b.time
             if time_a is None or time_b is None:
                 factor = UNDATED_FACTOR
-            else:
-                extra = abs(time_a - time_b) / 86400.0 - TIME_GRACE_DAYS
+            else:  # time_factor(), inline
+                apart = abs(time_a - time_b) / 86400.0
+                if apart > MAX_APART_DAYS:
+                    continue
+                extra = apart - TIME_GRACE_DAYS
                 factor = 1.0 if extra <= 0 else 1.0 / (1.0 + extra / TIME_HALF_DAYS)
             category_b = features_b.category
             if category_a and category_b and category_a != category_b:
@@ -871,7 +919,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _discard(index: dict[str, set[str]], key: str, value: str) -> None:
+def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:
     values = index.get(key)
     if values is not None:
         values.discard(value)
