@@ -458,7 +458,10 @@ class StoryGrouper:
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
         self._df: dict[str, int] = defaultdict(int)
-        self._any_postings: dict[str, set[str]] = defaultdict(set)
+        self._any_postings: dict[str, set[str]] | None = None
+        """Word -> articles holding it anywhere; made on the first update after a cold one
+        (:meth:`_holders`): a one-shot grouping (``reader list``) never needs it, and
+        indexing every context word of 10,000 articles was a third of grouping them."""
         self._title_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
         """Title word -> time slot (:func:`_slot`) -> articles with that word in its title."""
         self._key_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
@@ -525,9 +528,11 @@ class StoryGrouper:
         gone = {i for i in removed if i in self._entries and i not in changed}
         before: dict[str, int] = {}
         affected: set[str] = set()
+        cold = not self._entries
+        if not cold:
+            self._holders()
         for article_id in sorted(gone | (changed.keys() & self._entries.keys())):
             affected |= self._drop(article_id, before)
-        cold = not self._entries
         for article_id in sorted(changed):
             self._add(changed[article_id], None if cold else before)
         dirty = set(changed)
@@ -539,7 +544,7 @@ class StoryGrouper:
         for token, old in before.items():
             df = self._df.get(token, 0)
             if _bucket(df) != old:
-                dirty |= self._any_postings.get(token, set())
+                dirty |= self._holders().get(token, set())
                 if weight := _weight(df):
                     self._w1[token] = weight
                     self._w2[token] = weight * weight
@@ -570,7 +575,7 @@ class StoryGrouper:
             self._df[token] -= 1
             if self._df[token] <= 0:
                 del self._df[token]
-            _discard(self._any_postings, token, article_id)
+            _discard(self._holders(), token, article_id)
         slot = _slot(entry.features.time)
         for token in entry.title:
             _unpost(self._title_postings, token, slot, article_id)
@@ -605,7 +610,9 @@ class StoryGrouper:
                     before[token] = _bucket(df.get(token, 0))
         for token in words:
             df[token] += 1
-            postings[token].add(article_id)
+        if postings is not None:
+            for token in words:
+                postings[token].add(article_id)
         title_postings = self._title_postings
         slot = _slot(features.time)
         for token in title:
@@ -614,6 +621,16 @@ class StoryGrouper:
             self._url_owners[url].add(features.id)
         for url in features.related_urls:
             self._url_citers[url].add(features.id)
+
+    def _holders(self) -> dict[str, set[str]]:
+        """Word -> the articles holding it (title or context), made once when first asked."""
+        if self._any_postings is None:
+            postings: dict[str, set[str]] = defaultdict(set)
+            for article_id, entry in self._entries.items():
+                for token in entry.words:
+                    postings[token].add(article_id)
+            self._any_postings = postings
+        return self._any_postings
 
     def _refresh(self, article_id: str) -> None:
         """Recompute an article's keys and norms after its words' weights moved."""
