@@ -837,30 +837,42 @@ def cluster_component(
             i = parent[i]
         return i
 
+    hard_linked = False
     for a in ids:
         for b, similarity in edges.get(a, {}).items():
             if similarity > 1.0 and a < b and b in parent:
                 ra, rb = find(a), find(b)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        members[find(i)].append(i)
-    sums: dict[str, dict[str, float]] = {root: defaultdict(float) for root in members}
-    # The neighbours a cluster may merge with: some pair across them is at least
-    # STRONG_LINK.  A merged cluster's are the union of its parts' (the strongest pair only
+                    hard_linked = True
+    # sums[x][y]: the summed similarity of every pair across clusters x and y.  The
+    # neighbours a cluster may merge with (eligible) have some pair across at least
+    # STRONG_LINK: a merged cluster's are the union of its parts' (the strongest pair only
     # grows), and most neighbours are weak, so the search below scans far fewer.
-    eligible: dict[str, set[str]] = {root: set() for root in members}
-    for a in ids:
-        ra = find(a)
-        for b, similarity in sorted(edges.get(a, {}).items()):
-            if b not in parent:
-                continue
-            rb = find(b)
-            if ra != rb:
-                sums[ra][rb] += min(similarity, 1.0)
-                if similarity >= STRONG_LINK:
-                    eligible[ra].add(rb)
+    sums: dict[str, dict[str, float]]
+    eligible: dict[str, set[str]]
+    if not hard_linked:  # the common case: every article starts alone, one edge per pair
+        members = {i: [i] for i in ids}
+        sums = {a: {b: v for b, v in edges.get(a, {}).items() if b in parent} for a in ids}
+        eligible = {a: {b for b, v in row.items() if v >= STRONG_LINK} for a, row in sums.items()}
+    else:
+        members = defaultdict(list)
+        for i in ids:
+            members[find(i)].append(i)
+        sums = {root: {} for root in members}
+        eligible = {root: set() for root in members}
+        for a in ids:
+            ra = find(a)
+            row = sums[ra]
+            # Sorted: a cluster's sums add in one order however the edges were stored.
+            for b, similarity in sorted(edges.get(a, {}).items()):
+                if b not in parent:
+                    continue
+                rb = find(b)
+                if ra != rb:
+                    row[rb] = row.get(rb, 0.0) + min(similarity, 1.0)
+                    if similarity >= STRONG_LINK:
+                        eligible[ra].add(rb)
     # Average linkage is reducible (a merged cluster is never closer to a third than the
     # closer of its two parts), so the nearest-neighbour chain finds exactly the merges the
     # greedy "best pair first" order makes, scanning each cluster's neighbours instead of
@@ -904,7 +916,7 @@ def cluster_component(
         kept = sums[keep]
         kept.pop(gone, None)
         for other, value in merged.items():
-            kept[other] += value
+            kept[other] = kept.get(other, 0.0) + value
             other_row = sums[other]
             del other_row[gone]
             other_row[keep] = kept[other]
