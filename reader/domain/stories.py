@@ -455,13 +455,15 @@ class StoryGrouper:
     result depends only on the final set of articles, never on the order of updates.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, one_shot: bool = False) -> None:
+        """``one_shot``: grouped once and read (``reader list``), so the index that later
+        updates need is not made unless one comes."""
         self._entries: dict[str, _Entry] = {}
         self._df: dict[str, int] = defaultdict(int)
-        self._any_postings: dict[str, set[str]] | None = None
-        """Word -> articles holding it anywhere; made on the first update after a cold one
-        (:meth:`_holders`): a one-shot grouping (``reader list``) never needs it, and
-        indexing every context word of 10,000 articles was a third of grouping them."""
+        self._any_postings: dict[str, set[str]] | None = None if one_shot else defaultdict(set)
+        """Word -> articles holding it anywhere, for updates after the first.  A one-shot
+        grouper makes it only if an update comes (:meth:`_holders`): indexing every context
+        word of 10,000 articles was a third of grouping them."""
         self._title_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
         """Title word -> time slot (:func:`_slot`) -> articles with that word in its title."""
         self._key_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
@@ -958,7 +960,7 @@ def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:
 
 def group(features: Iterable[StoryFeatures]) -> dict[str, str]:
     """Every article id → its story id, computed cold (the same as any sequence of updates)."""
-    grouper = StoryGrouper()
+    grouper = StoryGrouper(one_shot=True)
     grouper.update(features)
     return grouper.assignments()
 

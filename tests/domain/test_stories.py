@@ -300,3 +300,11 @@ def test_related_entries_read_urls_titles_and_excerpts_of_each_entry(newline):
         ("https://two.example/b", "Two", ""),
     ]
     assert related_entries('title: "x"\nrelated: []\n') == []
+
+
+def test_a_one_shot_grouper_updated_later_still_equals_a_cold_run():
+    features, _gold = synthetic_features(400, seed=5)
+    grouper = StoryGrouper(one_shot=True)
+    grouper.update(features[:300])
+    grouper.update(features[300:], removed=[f.id for f in features[:20]])
+    assert grouper.assignments() == group(features[20:])
