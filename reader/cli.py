@@ -32,6 +32,7 @@ from reader.domain.article import ArticleDetail, ArticleSummary, Problem, Severi
 from reader.domain.dates import to_iso
 from reader.domain.query import Query, QueryError
 from reader.domain.query import parse as parse_query
+from reader.domain.words import counted
 from reader.index.cache import IndexCache
 from reader.index.loader import (
     LoadResult,
@@ -986,9 +987,13 @@ def check_command(folder: Path) -> int:
     sys.stdout.flush()
     files = len(report.files)
     if errors or warnings:
-        _error(f"{errors} errors and {warnings} warnings in {files} files", prefix=False)
+        _error(
+            f"{counted(errors, 'error')} and {counted(warnings, 'warning')} "
+            f"in {counted(files, 'file')}",
+            prefix=False,
+        )
         return EXIT_PROBLEM
-    _error(f"no problems in {files} files", prefix=False)
+    _error(f"no problems in {counted(files, 'file')}", prefix=False)
     return EXIT_OK
 
 

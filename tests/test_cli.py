@@ -397,7 +397,7 @@ def test_check_lists_every_problem_with_its_line(
     assert ": error: front matter is not valid YAML" in lines[2]
     line_number = int(lines[2].split(":")[1])
     assert line_number in (3, 4, 5)
-    assert err == "1 errors and 2 warnings in 4 files\n"
+    assert err == "1 error and 2 warnings in 4 files\n"
 
 
 # -- arguments, the window, logging ----------------------------------------------------------

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from reader.domain.article import ArticleSummary
 from reader.domain.query import FoldedCache, Query, QueryError, fold
 from reader.domain.query import parse as parse_query
+from reader.domain.words import counted
 
 from .article_model import ArticleTableModel
 from .live_tally import Keys, LiveTally
@@ -122,13 +123,13 @@ class SavedSearchModel(QAbstractListModel):
             return search.name
         if role == Qt.ItemDataRole.ToolTipRole:
             count = self._counts[index.row()]
-            shown = "counting…" if count is None else f"{count:,} articles"
+            shown = "counting…" if count is None else counted(count, "article")
             if self._queries[index.row()] is None:
                 shown = "this query no longer parses"
             return f"{search.query or 'every article'} ({shown})"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             count = self._counts[index.row()]
-            return search.name if count is None else f"{search.name}, {count} articles"
+            return search.name if count is None else f"{search.name}, {counted(count, 'article')}"
         if role == SearchRole.QUERY:
             return search.query
         if role == SearchRole.COUNT:

@@ -37,6 +37,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTreeView, QWidget
 
 from reader.domain.article import ArticleSummary
+from reader.domain.words import counted
 from reader.index.loader import exit_with_parent, live_folder_stories
 
 from .article_model import ArticleFilterProxy, Column, Role
@@ -697,7 +698,7 @@ class StoryTreeModel(QAbstractItemModel):
             if column == Column.TITLE:
                 return lead.data(role)
             if column == Column.SOURCE:
-                return "1 outlet" if group.outlets == 1 else f"{group.outlets} outlets"
+                return counted(group.outlets, "outlet")
             if column == Column.STATE:
                 return f"{group.published}/{count}"
             if column == Column.DATE:
@@ -705,7 +706,7 @@ class StoryTreeModel(QAbstractItemModel):
             return None
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return (
-                f"A story: {count} articles from {group.outlets} outlets, "
+                f"A story: {counted(count, 'article')} from {counted(group.outlets, 'outlet')}, "
                 f"{group.published} published"
             )
         if role == Qt.ItemDataRole.FontRole and column == Column.TITLE:

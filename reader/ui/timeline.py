@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from reader.domain.article import ArticleSummary
 from reader.domain.query import EMPTY_QUERY, FoldedCache, Node, Query
+from reader.domain.words import counted
 
 from .article_model import ArticleTableModel
 from .chips import mix
@@ -281,7 +282,7 @@ class TimelineStrip(QWidget):
         shown = date.fromordinal(day)
         QToolTip.showText(
             where,
-            f"{shown.day} {shown:%b %Y}: {published + unpublished} articles "
-            f"({unpublished} unpublished)",
+            f"{shown.day} {shown:%b %Y}: {counted(published + unpublished, 'article')} "
+            f"({unpublished:,} unpublished)",
             self,
         )
