@@ -717,7 +717,7 @@ class DetailPane(QWidget):
         self._current_id = None
         self._detail = None
         self._clear_images()
-        self._message.setText(message or "Select an article to read it.")
+        self._message.setText(message or render.START_TEXT)
         self._stack.setCurrentWidget(self._message)
 
     def show_deleted(self, article_id: str) -> None:

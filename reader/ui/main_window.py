@@ -53,6 +53,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
         self._folder_missing = False
         self._closed = False
         self._library_message = ""
+        self._focus_list_when_loaded = False
 
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
         self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
@@ -234,6 +236,7 @@ class MainWindow(QMainWindow):
         self._folder_missing = False
         self._undo.clear()
         self._last_writer.clear()
+        self._focus_list_when_loaded = True
         self._library.open_folder(folder)
         self._settings.set_last_folder(folder)
         self._settings.add_recent_folder(folder)
@@ -1124,6 +1127,18 @@ class MainWindow(QMainWindow):
         self._set_loading(False)
         self._progress.hide()
         self._schedule_refresh()
+        if self._focus_list_when_loaded:
+            self._focus_list_when_loaded = False
+            self._start_reading()
+
+    def _start_reading(self) -> None:
+        """A folder just opened: the list has the keyboard, so j, the arrows and F7 work at
+        once instead of after a click (and the reading pane says so).  Nothing is selected
+        for the editor: a chosen article is pinned past the filters, and the first choice
+        is theirs.  Left alone when the keyboard is already elsewhere in the window."""
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_library_folder_missing(self, missing: bool) -> None:
         self._folder_missing = missing

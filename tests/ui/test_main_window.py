@@ -645,3 +645,24 @@ def test_return_in_the_related_list_opens_that_link_not_the_original(
     assert opened.urls == [
         "https://theintercept.com/2023/07/25/strike-hollywood-ai-disney-netflix/"
     ]
+
+
+# -- a new user's first minute -----------------------------------------------------------------
+
+
+def test_an_opened_folder_gives_the_list_the_keyboard_and_the_pane_says_how_to_start(
+    qtbot, seeds_copy: Path, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, seeds_copy, 2)
+    make_active(qtbot, window)
+    message = window.findChild(QLabel, "detailMessage")
+    assert "press J" in message.text()
+    other = tmp_path / "other"
+    shutil.copytree(seeds_copy, other)
+    window.focusWidget().clearFocus()  # the keyboard nowhere, as after a closed dialog
+    window.open_folder(other)
+    qtbot.waitUntil(window.library().is_settled)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.article_view())
+    assert window.article_view().selectionModel().selectedRows() == []  # the choice is theirs
+    qtbot.keyClick(window.article_view(), Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.detail_pane().current_id() == shown_ids(window)[0])
