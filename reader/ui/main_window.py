@@ -22,18 +22,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QElapsedTimer,
     QEvent,
     QItemSelectionModel,
     QLocale,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPoint,
     QSize,
     Qt,
@@ -46,16 +43,12 @@ from PySide6.QtGui import (
     QColor,
     QGuiApplication,
     QKeyEvent,
-    QPainter,
-    QPaintEvent,
     QPalette,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -68,9 +61,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -93,6 +83,7 @@ from reader.ui.article_model import (
     Role,
     StateFilter,
 )
+from reader.ui.article_view import ArticleView, RoomyRowDelegate
 from reader.ui.chips import mix
 from reader.ui.detail_pane import DetailPane
 from reader.ui.images import ImageLoader
@@ -119,15 +110,6 @@ _FILTER_ACTIONS = {
     "FilterPublished": StateFilter.PUBLISHED,
     "FilterProblems": StateFilter.PROBLEMS,
 }
-_COLUMN_WIDTHS = {
-    Column.STATE: 28,
-    Column.SOURCE: 118,
-    Column.DATE: 92,
-    Column.QUALITY: 58,
-    Column.HEAT: 48,
-}
-ROW_PADDING = 8
-"""Extra pixels per list row over the font's height: dense enough for triage, calm to read."""
 COALESCE_ADDITIONS_FROM_ROWS = 20_000
 """From this many rows on, new rows are pooled and merged at most every few hundred ms."""
 GIL_SWITCH_INTERVAL_S = 0.0005
@@ -277,25 +259,7 @@ class MainWindow(QMainWindow):
         view = self._view
         view.setObjectName("articleView")
         view.setAccessibleName("Articles")
-        view.setModel(self._proxy)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.setFrameShape(QFrame.Shape.NoFrame)
-        view.setIconSize(QSize(16, 16))
-        view.setItemDelegate(_RoomyRowDelegate(view))
-        header = view.header()
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setMinimumSectionSize(24)
-        header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
-        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Fixed)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        view.setSortingEnabled(True)
+        view.set_article_model(self._proxy)
 
         self._pane = DetailPane(self._image_loader, self)
         self._pane.installEventFilter(_KeepReturnKey(self._pane))
@@ -315,12 +279,12 @@ class MainWindow(QMainWindow):
         self._story_view.setObjectName("storyView")
         self._story_view.setModel(self._story_model)
         self._story_view.setIconSize(QSize(16, 16))
-        self._story_view.setItemDelegate(_RoomyRowDelegate(self._story_view))
+        self._story_view.setItemDelegate(RoomyRowDelegate(self._story_view))
         self._story_view.header().setStretchLastSection(False)
         self._story_view.header().setSectionResizeMode(
             Column.TITLE, QHeaderView.ResizeMode.Stretch
         )
-        self._story_view.match_columns(header)
+        self._story_view.match_columns(view.header())
         self._story_view.hide()
         list_layout.addWidget(self._story_view, 1)
         self._stories = StoryGrouping(self)
@@ -664,13 +628,7 @@ class MainWindow(QMainWindow):
         splitter = settings.splitter_state()
         if splitter is not None:
             self._splitter.restoreState(splitter)
-        header_state = settings.header_state()
-        header = self._view.header()
-        if header_state is not None and header.restoreState(header_state):
-            header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Fixed)
-            header.setStretchLastSection(False)
-        self._view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._view.restore_header(settings.header_state())
         remote = settings.remote_images_enabled()
         self._actions["RemoteImages"].setChecked(remote)
         self._pane.set_remote_images_enabled(remote)
@@ -1463,114 +1421,6 @@ def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
     return timer
 
 
-class ArticleView(QTableView):
-    """The article list; says why it is empty instead of showing a blank white box.
-
-    A table view, not a tree view, on purpose: a QTreeView re-lays out every row (asking
-    Python for each row's flags) after each insert or re-sort, which made a 10,000-row
-    load stall the window; a table view only looks at the rows on screen.
-
-    Rows the live folder adds or removes above the ones on screen do not push those away:
-    the top row on screen stays where it is, as in a mail client, unless the list is
-    scrolled to its very top, where new articles are meant to be seen arriving.  A new sort
-    order is not anchored: the window scrolls to the current article instead.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._placeholder = ""
-        self._anchor: tuple[QPersistentModelIndex, int] | None = None
-        self._sorting = False
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setCornerButtonEnabled(False)
-        self.setTabKeyNavigation(False)  # Tab leaves the list, as in a tree or list view
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + ROW_PADDING)
-        self.horizontalHeader().setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )
-
-    def header(self) -> QHeaderView:
-        """The column header (QTreeView's name for it, kept for callers and tests)."""
-        return self.horizontalHeader()
-
-    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
-        old = self.model()
-        if old is not None:
-            for signal, slot in self._anchor_connections(old):
-                signal.disconnect(slot)
-        super().setModel(model)
-        if model is not None:
-            for signal, slot in self._anchor_connections(model):
-                signal.connect(slot)
-
-    def _anchor_connections(self, model: QAbstractItemModel) -> list[tuple[Any, Any]]:
-        remember, restore = self._remember_top_row, self._restore_top_row
-        return [
-            (model.rowsAboutToBeInserted, remember), (model.rowsInserted, restore),
-            (model.rowsAboutToBeRemoved, remember), (model.rowsRemoved, restore),
-            (model.rowsAboutToBeMoved, remember), (model.rowsMoved, restore),
-            (model.layoutAboutToBeChanged, self._remember_top_row_unless_sorting),
-            (model.layoutChanged, restore),
-        ]
-
-    def _remember_top_row_unless_sorting(self, *_args: object) -> None:
-        is_sorting = getattr(self.model(), "is_sorting", None)
-        self._sorting = bool(is_sorting is not None and is_sorting())
-        if self._sorting:
-            self._anchor = None
-        else:
-            self._remember_top_row()
-
-    def _remember_top_row(self, *_args: object) -> None:
-        self._anchor = None
-        if self.verticalScrollBar().value() == 0:
-            return  # at the top: new rows above are to be seen
-        top = self.indexAt(QPoint(0, 0))
-        if top.isValid():
-            self._anchor = (QPersistentModelIndex(top), self.visualRect(top).top())
-
-    def _restore_top_row(self, *_args: object) -> None:
-        if self._sorting:
-            self._sorting = False
-            if self.currentIndex().isValid():
-                self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
-            return
-        anchor, self._anchor = self._anchor, None
-        if anchor is None or not anchor[0].isValid():
-            return
-        index, offset = anchor
-        step = self.verticalHeader().defaultSectionSize()
-        self.verticalScrollBar().setValue(index.row() * step - offset)
-
-    def placeholder_text(self) -> str:
-        return self._placeholder
-
-    def set_placeholder_text(self, text: str) -> None:
-        if text != self._placeholder:
-            self._placeholder = text
-            self.setAccessibleDescription(text)
-            self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if not self._placeholder or model is None or model.rowCount() > 0:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        area = self.viewport().rect().adjusted(24, 24, -24, -24)
-        painter.drawText(
-            area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder
-        )
-        painter.end()
-
-
 class SearchField(QLineEdit):
     """The search box; Escape, Down and Return hand the keyboard back to the list.
 
@@ -1616,10 +1466,3 @@ class _KeepReturnKey(QObject):
             return True
         return False
 
-
-class _RoomyRowDelegate(QStyledItemDelegate):
-    """Rows a little taller than the style's minimum, as mail and feed readers draw them."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + ROW_PADDING))
