@@ -35,15 +35,12 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    Signal,
 )
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QColor,
     QGuiApplication,
     QKeyEvent,
-    QPalette,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -53,14 +50,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QSizePolicy,
     QSplitter,
-    QStyle,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -84,14 +79,13 @@ from reader.ui.article_model import (
     StateFilter,
 )
 from reader.ui.article_view import ArticleView, RoomyRowDelegate
-from reader.ui.chips import mix
 from reader.ui.detail_pane import DetailPane
 from reader.ui.images import ImageLoader
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import open_external, reveal_in_file_manager
 from reader.ui.publish_commands import PublishCommand
 from reader.ui.saved_searches import SavedSearchPanel
-from reader.ui.search_completer import SearchCompleter
+from reader.ui.search_bar import SearchBar
 from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
 from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
@@ -302,22 +296,11 @@ class MainWindow(QMainWindow):
         self._splitter.setSizes([600, 680])
 
         self._message_bar = MessageBar(self)
-        self._search_error = QLabel(self)
-        self._search_error.setObjectName("searchError")
-        self._search_error.setAccessibleName("Search problem")
-        self._search_error.setTextFormat(Qt.TextFormat.PlainText)
-        # Under the toolbar, right-aligned below the search field; shown only while the
-        # typed query does not parse (the list keeps the last good result meanwhile).
-        self._search_error.setContentsMargins(8, 3, 12, 3)
-        self._search_error.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self._search_error.hide()
-
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._message_bar)
-        layout.addWidget(self._search_error)
         # The saved searches sit beside the splitter, not in it, so the splitter's
         # remembered sizes (list, reading pane) keep their meaning.
         self._saved_searches = SavedSearchPanel(self)
@@ -330,24 +313,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
-        self._search = SearchField(self)
-        self._search.setObjectName("searchField")
-        self._search.setAccessibleName("Search articles")
-        self._search.setPlaceholderText("Search")
-        self._search.setClearButtonEnabled(True)
-        self._search.setMinimumWidth(180)
-        self._search.setMaximumWidth(300)
-        self._search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._search_icon_action = self._search.addAction(
-            icons.search_icon(), QLineEdit.ActionPosition.LeadingPosition
-        )
-        self._search.leaveRequested.connect(self._focus_list)
-        self._search_completer = SearchCompleter(self._search, self._all_summaries)
-        self._search_error_icon = self._search.addAction(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
-            QLineEdit.ActionPosition.TrailingPosition,
-        )
-        self._search_error_icon.setVisible(False)
+        self._search_bar = SearchBar(self, self._all_summaries)
+        self._search = self._search_bar.field
+        # Under the message bar, above the lists: the line that says why the
+        # typed query does not parse.
+        layout.insertWidget(1, self._search_bar.error_line)
 
     def _build_toolbar(self) -> None:
         actions = self._actions
@@ -503,7 +473,7 @@ class MainWindow(QMainWindow):
         actions["Quit"].setIcon(icons.quit_icon())
         actions["KeyboardShortcuts"].setIcon(icons.help_icon())
         actions["RevealFile"].setIcon(icons.reveal_icon())
-        self._search_icon_action.setIcon(icons.search_icon())
+        self._search_bar.refresh_icons()
         self._model.set_state_icons(
             icons.published_icon(), icons.unpublished_icon(), icons.problem_icon()
         )
@@ -537,12 +507,13 @@ class MainWindow(QMainWindow):
         panel.searchChosen.connect(self._on_saved_search_chosen)
         panel.saveRequested.connect(self._on_save_search)
         panel.select_query("")
-        self._proxy.queryErrorChanged.connect(self._on_query_error_changed)
+        self._proxy.queryErrorChanged.connect(self._search_bar.show_error)
         self._proxy.queryChanged.connect(self._on_query_changed)
         # Both follow the list model's changes article by article (articlesTouched).
         self._timeline.set_sources(self._model, self._timeline_query, self._proxy.folded)
         self._timeline.daysChosen.connect(self._on_timeline_days_chosen)
-        self._search_completer.set_source(self._model)
+        self._search_bar.completer.set_source(self._model)
+        self._search.leaveRequested.connect(self._focus_list)
         for signal in (library.articlesAdded, library.articlesChanged):
             signal.connect(self._on_folder_content_changed)
         actions["SavedSearches"].toggled.connect(self._on_saved_searches_toggled)
@@ -902,17 +873,6 @@ class MainWindow(QMainWindow):
             self._timeline.set_selection(date.fromordinal(low), date.fromordinal(high))
         else:
             self._timeline.set_selection(None, None)
-
-    def _on_query_error_changed(self, message: str) -> None:
-        self._search_error.setText(message)
-        self._search_error.setVisible(bool(message))
-        self._search_error_icon.setVisible(bool(message))
-        self._search_error_icon.setToolTip(message)
-        palette = self._search_error.palette()
-        if message:
-            base = palette.color(QPalette.ColorRole.Window)
-            palette.setColor(QPalette.ColorRole.WindowText, mix(base, QColor("#d02020"), 0.85))
-        self._search_error.setPalette(palette)
 
     def _on_remote_images_toggled(self, enabled: bool) -> None:
         self._pane.set_remote_images_enabled(enabled)
@@ -1419,38 +1379,6 @@ def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
     timer.setInterval(interval_ms)
     timer.timeout.connect(slot)
     return timer
-
-
-class SearchField(QLineEdit):
-    """The search box; Escape, Down and Return hand the keyboard back to the list.
-
-    Return is claimed before shortcuts see it, so finishing a search never opens an
-    article's original by accident.
-    """
-
-    leaveRequested = Signal()
-
-    _LEAVING_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._is_leaving_key(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._is_leaving_key(event):
-            event.accept()
-            self.leaveRequested.emit()
-            return
-        super().keyPressEvent(event)
-
-    def _is_leaving_key(self, event: QEvent) -> bool:
-        return (
-            isinstance(event, QKeyEvent)
-            and event.key() in self._LEAVING_KEYS
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        )
 
 
 class _KeepReturnKey(QObject):
