@@ -15,9 +15,7 @@ changes and the editor's commands into library calls.  Three rules shape the wir
 
 from __future__ import annotations
 
-import gc
 import sys
-import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -25,7 +23,6 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import (
-    QElapsedTimer,
     QEvent,
     QItemSelectionModel,
     QLocale,
@@ -84,6 +81,7 @@ from reader.ui.images import ImageLoader
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import open_external, reveal_in_file_manager
 from reader.ui.publish_commands import PublishCommand
+from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read here by tests)
 from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.settings import Settings
@@ -104,32 +102,8 @@ _FILTER_ACTIONS = {
     "FilterPublished": StateFilter.PUBLISHED,
     "FilterProblems": StateFilter.PROBLEMS,
 }
-COALESCE_ADDITIONS_FROM_ROWS = 20_000
-"""From this many rows on, new rows are pooled and merged at most every few hundred ms."""
 GIL_SWITCH_INTERVAL_S = 0.0005
 """How long a thread may hold the interpreter lock while another wants it (Python: 5 ms)."""
-COALESCE_ADDITIONS_MS = 250
-"""How long new rows are pooled in a long list.  Each merge that lands rows all over the
-list still splices every row (~20 ms at 100,000), but no longer re-maps a proxy: 400 ms
-of pooling only delayed the last rows of a warm start."""
-MAX_ROWS_PER_MERGE = 5000
-"""Rows merged in one go at most; more wait for the next event-loop turn."""
-MIN_ROWS_PER_MERGE = 500
-MERGE_BUDGET_S = 0.04
-"""What one merge may take: the rows per merge follow from how long the last one took.
-
-What a row costs depends on where the rows land: a warm start's newest-first batch of
-5,000 goes into 95,000 rows in 24 ms (one contiguous insert), a cold load's 3,800 rows
-all over 96,000 take 65 ms (a splice of every row), and a slower machine is slower at
-both.  A fixed number was too many for one and too few for the other."""
-ADDITIONS_MIN_INTERVAL_MS = 120
-"""Below that size, new rows go in at once unless rows went in less than this long ago.
-
-A warm start hands over 10,000 rows in 20 batches within a few hundred milliseconds; each
-merge re-lays out and repaints the list (~25 ms), so merging them as they come cost more
-repainting than merging.  One merge at most every 120 ms keeps the list moving while it
-loads and a single new file still appears at once.
-"""
 
 
 class MainWindow(QMainWindow):
@@ -165,10 +139,7 @@ class MainWindow(QMainWindow):
         self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
         self._body_search_stale = False
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
-        self._pending_additions: list[ArticleSummary] = []
-        self._rows_per_merge = MAX_ROWS_PER_MERGE
-        self._additions_timer = _single_shot(self, COALESCE_ADDITIONS_MS, self._flush_additions)
-        self._since_additions = QElapsedTimer()
+        self._row_feed = RowFeed(self._model, self)
 
         self._build_widgets()
         self._build_toolbar()
@@ -485,7 +456,7 @@ class MainWindow(QMainWindow):
         library = self._library
 
         library.folderOpened.connect(self._on_library_folder_opened)
-        library.articlesAdded.connect(self._on_library_articles_added)
+        library.articlesAdded.connect(self._row_feed.add)
         library.articlesChanged.connect(self._on_library_articles_changed)
         library.articlesRemoved.connect(self._on_library_articles_removed)
         library.loadProgress.connect(self._on_library_load_progress)
@@ -917,8 +888,7 @@ class MainWindow(QMainWindow):
     # -- library signals ---------------------------------------------------------------------
 
     def _on_library_folder_opened(self, folder: Path) -> None:
-        self._pending_additions.clear()
-        self._additions_timer.stop()
+        self._row_feed.clear()
         self._set_loading(True)
         self._folder_missing = False
         self._model.reset_articles([])
@@ -940,59 +910,8 @@ class MainWindow(QMainWindow):
         shown = self._library_message or (_display_path(folder) if folder is not None else "")
         self._library_status.setText(shown)
 
-    def _on_library_articles_added(self, summaries: list[ArticleSummary]) -> None:
-        """New rows; in a big list, batches are pooled for a moment and merged together.
-
-        A merge that lands rows all over a long list splices every row, so with tens of
-        thousands of rows fewer merges are better.
-        """
-        self._pending_additions.extend(summaries)
-        if self._additions_timer.isActive():
-            return
-        if self._model.rowCount() >= COALESCE_ADDITIONS_FROM_ROWS:
-            self._additions_timer.start(COALESCE_ADDITIONS_MS)
-            return
-        since_last_ms = self._since_additions.elapsed() if self._since_additions.isValid() else -1
-        if 0 <= since_last_ms < ADDITIONS_MIN_INTERVAL_MS:
-            self._additions_timer.start(ADDITIONS_MIN_INTERVAL_MS - since_last_ms)
-        else:
-            self._flush_additions()
-
-    def _flush_all_additions(self) -> None:
-        """Every pooled row into the list now: a change or removal must find its row."""
-        while self._pending_additions:
-            self._flush_additions()
-
-    def _flush_additions(self) -> None:
-        """Put pooled new rows into the list (before any other change, to keep order)."""
-        self._additions_timer.stop()
-        if not self._pending_additions:
-            return
-        pending = self._pending_additions
-        # Never more than MAX_ROWS_PER_MERGE in one turn, even in a long list: a warm start
-        # hands rows over newest first, each merge one contiguous insert that costs its own
-        # rows, not a pass over all of them, so pooling 20,000 into one merge only made one
-        # long freeze (~0.13 s of row building alone).
-        most = self._rows_per_merge
-        batch, self._pending_additions = pending[:most], pending[most:]
-        started = time.perf_counter()
-        self._model.add_articles(batch)
-        took = time.perf_counter() - started
-        if len(batch) == most or took > MERGE_BUDGET_S:
-            fitting = len(batch) * MERGE_BUDGET_S / max(took, 1e-3)
-            self._rows_per_merge = int(min(MAX_ROWS_PER_MERGE, max(MIN_ROWS_PER_MERGE, fitting)))
-        self._since_additions.start()
-        if self._pending_additions:
-            # The rest goes in on the next turn of the event loop, after a repaint.
-            self._additions_timer.start(0)
-        # The articles live as long as the folder is open.  Moving them out of the cyclic
-        # garbage collector's generations keeps its full passes (100+ ms with 100,000
-        # articles, several during a load) off the GUI thread; plain reference counting
-        # still frees them when they are removed.
-        gc.freeze()
-
     def _on_library_articles_changed(self, summaries: list[ArticleSummary]) -> None:
-        self._flush_all_additions()
+        self._row_feed.flush_all()
         self._model.update_articles(summaries)
         current = self._current_id()
         if current is not None and any(summary.id == current for summary in summaries):
@@ -1002,7 +921,7 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
 
     def _on_library_articles_removed(self, article_ids: list[str]) -> None:
-        self._flush_all_additions()
+        self._row_feed.flush_all()
         current = self._pane.current_id()
         removed = set(article_ids)
         if current is not None and current in removed:
@@ -1036,8 +955,7 @@ class MainWindow(QMainWindow):
     def _set_loading(self, loading: bool) -> None:
         """The folder is being read (a load or a burst of changes): the list's idle-time
         work (counts, search folding) waits, leaving the interpreter to the reading."""
-        if not loading and self._pending_additions:
-            self._additions_timer.start(0)  # the last rows of a load: in at once
+        self._row_feed.set_loading(loading)
         self._loading = loading
         self._model.set_loading(loading)
 
