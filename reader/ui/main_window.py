@@ -53,8 +53,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QSplitter,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +76,12 @@ from reader.ui.article_model import (
 from reader.ui.article_view import ArticleView, RoomyRowDelegate
 from reader.ui.detail_pane import DetailPane
 from reader.ui.images import ImageLoader
+from reader.ui.menus import (
+    RecentFoldersMenu,
+    add_article_actions,
+    build_menus,
+    build_toolbar,
+)
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import open_external, reveal_in_file_manager
 from reader.ui.publish_commands import PublishCommand
@@ -142,8 +146,11 @@ class MainWindow(QMainWindow):
         self._row_feed = RowFeed(self._model, self)
 
         self._build_widgets()
-        self._build_toolbar()
-        self._build_menus()
+        self._toolbar = build_toolbar(self, self._actions, self._search)
+        self._recent_menu = RecentFoldersMenu(
+            self._settings.recent_folders, self._actions["ClearRecent"], self
+        )
+        build_menus(self, self._actions, self._recent_menu)
         self._build_status_bar()
         self._apply_icons()
         self._connect()
@@ -290,122 +297,6 @@ class MainWindow(QMainWindow):
         # typed query does not parse.
         layout.insertWidget(1, self._search_bar.error_line)
 
-    def _build_toolbar(self) -> None:
-        actions = self._actions
-        toolbar = QToolBar("Main Toolbar", self)
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setFloatable(False)
-        toolbar.setIconSize(QSize(20, 20))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-        actions["OpenFolder"].setIconText("Open")
-        actions["Reload"].setIconText("Reload")
-        actions["OpenOriginal"].setIconText("Open Original")
-        toolbar.addAction(actions["OpenFolder"])
-        toolbar.addAction(actions["Reload"])
-        toolbar.addSeparator()
-        toolbar.addAction(actions["TogglePublished"])
-        toolbar.addAction(actions["OpenOriginal"])
-
-        spacer = QWidget(toolbar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-
-        segment = QWidget(toolbar)
-        segment.setObjectName("stateFilter")
-        segment.setAccessibleName("Show articles")
-        segment_layout = QHBoxLayout(segment)
-        segment_layout.setContentsMargins(0, 0, 8, 0)
-        segment_layout.setSpacing(2)
-        short_names = {
-            "FilterAll": "All",
-            "FilterUnpublished": "Unpublished",
-            "FilterPublished": "Published",
-            "FilterProblems": "Problems",
-        }
-        for key, label in short_names.items():
-            actions[key].setIconText(label)
-            button = QToolButton(segment)
-            button.setObjectName("stateFilter" + key.removeprefix("Filter"))
-            button.setDefaultAction(actions[key])
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            segment_layout.addWidget(button)
-        toolbar.addWidget(segment)
-        toolbar.addWidget(self._search)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self._toolbar = toolbar
-
-    def _build_menus(self) -> None:
-        actions = self._actions
-        bar = self.menuBar()
-
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(actions["OpenFolder"])
-        self._recent_menu = file_menu.addMenu("Open &Recent")
-        self._recent_menu.setObjectName("menuOpenRecent")
-        self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(actions["Reload"])
-        file_menu.addSeparator()
-        file_menu.addAction(actions["RevealFile"])
-        file_menu.addSeparator()
-        file_menu.addAction(actions["Quit"])
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addAction(actions["Undo"])
-        edit_menu.addAction(actions["Redo"])
-        edit_menu.addSeparator()
-        edit_menu.addAction(actions["Find"])
-        edit_menu.addSeparator()
-        edit_menu.addAction(actions["CopyOriginalUrl"])
-        edit_menu.addAction(actions["CopyWebUrl"])
-        edit_menu.addSeparator()
-        edit_menu.addAction(actions["SelectAll"])
-
-        view_menu = bar.addMenu("&View")
-        for key in _FILTER_ACTIONS:
-            view_menu.addAction(actions[key])
-        view_menu.addSeparator()
-        for key in ("SavedSearches", "NextSavedSearch", "PreviousSavedSearch", "SaveSearch"):
-            view_menu.addAction(actions[key])
-        view_menu.addAction(actions["Timeline"])
-        view_menu.addAction(actions["GroupByStory"])
-        view_menu.addSeparator()
-        view_menu.addAction(actions["RemoteImages"])
-        view_menu.addSeparator()
-        view_menu.addAction(actions["FocusList"])
-        view_menu.addAction(actions["FocusPane"])
-
-        article_menu = bar.addMenu("&Article")
-        self._add_article_actions(article_menu)
-        article_menu.addSeparator()
-        article_menu.addAction(actions["PublishAndNext"])
-        article_menu.addAction(actions["NextUnpublishedStory"])
-        article_menu.addAction(actions["NextArticle"])
-        article_menu.addAction(actions["PreviousArticle"])
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(actions["KeyboardShortcuts"])
-        help_menu.addSeparator()
-        help_menu.addAction(actions["About"])
-
-        # Actions that live only in a menu still need the window to own their shortcuts
-        # when the menu bar is hidden (some desktops move it out of the window).
-        self.addActions(actions.all())
-
-    def _add_article_actions(self, menu: QMenu) -> None:
-        actions = self._actions
-        menu.addAction(actions["TogglePublished"])
-        menu.addSeparator()
-        menu.addAction(actions["OpenOriginal"])
-        menu.addAction(actions["OpenAmp"])
-        menu.addAction(actions["OpenCdnAmp"])
-        menu.addSeparator()
-        menu.addAction(actions["CopyOriginalUrl"])
-        menu.addAction(actions["CopyWebUrl"])
-
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
@@ -524,6 +415,7 @@ class MainWindow(QMainWindow):
 
         actions["OpenFolder"].triggered.connect(self._on_open_folder)
         actions["ClearRecent"].triggered.connect(self._settings.clear_recent_folders)
+        self._recent_menu.folderChosen.connect(self._on_recent_folder_chosen)
         actions["Reload"].triggered.connect(self._on_reload)
         actions["RevealFile"].triggered.connect(self._on_reveal_file)
         actions["Quit"].triggered.connect(self.close)
@@ -1072,7 +964,7 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return
         menu = QMenu(self)
-        self._add_article_actions(menu)
+        add_article_actions(menu, self._actions)
         menu.addSeparator()
         menu.addAction(self._actions["RevealFile"])
         menu.exec(self._view.viewport().mapToGlobal(position))
@@ -1121,42 +1013,20 @@ class MainWindow(QMainWindow):
             self._body_search_stale = True
             self._search_timer.start()
 
+    def _on_recent_folder_chosen(self, folder: Path) -> None:
+        if folder.is_dir():
+            self.open_folder(folder)
+        else:
+            self._message_bar.show_message(
+                f"The folder {folder} no longer exists; it was removed from Open Recent."
+            )
+
     def _on_undo_text_changed(self, text: str) -> None:
         # A title's "&" would otherwise become a menu mnemonic.
         self._actions["Undo"].setText(f"&Undo {text.replace('&', '&&')}" if text else "&Undo")
 
     def _on_redo_text_changed(self, text: str) -> None:
         self._actions["Redo"].setText(f"&Redo {text.replace('&', '&&')}" if text else "&Redo")
-
-    def _fill_recent_menu(self) -> None:
-        menu = self._recent_menu
-        menu.clear()
-        folders = self._settings.recent_folders()
-        for number, folder in enumerate(folders, start=1):
-            label = f"&{number % 10}  {folder.name or folder}" if number <= 10 else folder.name
-            action = menu.addAction(label)
-            action.setToolTip(str(folder))
-            action.setStatusTip(str(folder))
-            action.setData(str(folder))
-            action.triggered.connect(self._on_recent_folder_chosen)
-        if not folders:
-            empty = menu.addAction("No Recent Folders")
-            empty.setEnabled(False)
-        menu.addSeparator()
-        clear = self._actions["ClearRecent"]
-        clear.setEnabled(bool(folders))
-        menu.addAction(clear)
-
-    def _on_recent_folder_chosen(self) -> None:
-        action = self.sender()
-        if isinstance(action, QAction) and action.data():
-            folder = Path(action.data())
-            if folder.is_dir():
-                self.open_folder(folder)
-            else:
-                self._message_bar.show_message(
-                    f"The folder {folder} no longer exists; it was removed from Open Recent."
-                )
 
     # -- Qt overrides ----------------------------------------------------------------------------
 
