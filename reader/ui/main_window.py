@@ -21,7 +21,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -84,7 +83,7 @@ from reader.ui.menus import (
 )
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import open_external, reveal_in_file_manager
-from reader.ui.publish_commands import PublishCommand
+from reader.ui.publish_commands import PublishHistory
 from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read here by tests)
 from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
@@ -126,10 +125,10 @@ class MainWindow(QMainWindow):
         self._model = ArticleTableModel(self)
         self._proxy = ArticleFilterProxy(self)
         self._proxy.setSourceModel(self._model)
-        self._undo = QUndoStack(self)
+        self._history = PublishHistory(self._library, self)
+        self._undo = self._history.stack
         self._actions = Actions(self)
         self._image_loader = ImageLoader(self)
-        self._last_writer: dict[str, PublishCommand] = {}
         self._wanted_detail: str | None = None
         self._shown_detail: str | None = None
         self._removed_current: str | None = None
@@ -188,8 +187,7 @@ class MainWindow(QMainWindow):
         folder = Path(folder).expanduser().resolve()
         self._set_loading(True)
         self._folder_missing = False
-        self._undo.clear()
-        self._last_writer.clear()
+        self._history.clear()
         self._focus_list_when_loaded = True
         self._library.open_folder(folder)
         self._settings.set_last_folder(folder)
@@ -356,7 +354,7 @@ class MainWindow(QMainWindow):
         library.folderMissing.connect(self._on_library_folder_missing)
         library.detailReady.connect(self._on_library_detail_ready)
         library.publishFailed.connect(self._on_library_publish_failed)
-        library.publishSucceeded.connect(self._on_library_publish_succeeded)
+        library.publishSucceeded.connect(self._history.forget_write)
         library.bodySearchFinished.connect(self._proxy.set_body_matches)
 
         # One current filter: the saved search (or View ▸ filter) narrowed by the typed text.
@@ -406,12 +404,7 @@ class MainWindow(QMainWindow):
 
         self._search.textChanged.connect(self._on_search_text_changed)
 
-        self._undo.canUndoChanged.connect(actions["Undo"].setEnabled)
-        self._undo.canRedoChanged.connect(actions["Redo"].setEnabled)
-        self._undo.undoTextChanged.connect(self._on_undo_text_changed)
-        self._undo.redoTextChanged.connect(self._on_redo_text_changed)
-        actions["Undo"].setEnabled(False)
-        actions["Redo"].setEnabled(False)
+        self._history.follow_in_actions(actions["Undo"], actions["Redo"])
 
         actions["OpenFolder"].triggered.connect(self._on_open_folder)
         actions["ClearRecent"].triggered.connect(self._settings.clear_recent_folders)
@@ -419,8 +412,6 @@ class MainWindow(QMainWindow):
         actions["Reload"].triggered.connect(self._on_reload)
         actions["RevealFile"].triggered.connect(self._on_reveal_file)
         actions["Quit"].triggered.connect(self.close)
-        actions["Undo"].triggered.connect(self._undo.undo)
-        actions["Redo"].triggered.connect(self._undo.redo)
         actions["Find"].triggered.connect(self._on_find)
         actions["CopyOriginalUrl"].triggered.connect(self._on_copy_original_url)
         actions["CopyWebUrl"].triggered.connect(self._on_copy_web_url)
@@ -483,9 +474,7 @@ class MainWindow(QMainWindow):
         value = any(not summary.published for summary in summaries)
         before = {summary.id: summary.published for summary in summaries}
         title = summaries[0].title if len(summaries) == 1 else ""
-        command = PublishCommand(self._library, before, value, title)
-        command.set_write_observer(self._on_command_wrote)
-        self._undo.push(command)
+        self._history.push(before, value, title)
         self._schedule_refresh()
         if value:
             self._warn_if_story_published(list(before))
@@ -826,7 +815,7 @@ class MainWindow(QMainWindow):
         finally:
             self._removed_current = None
         for article_id in removed:
-            self._last_writer.pop(article_id, None)
+            self._history.forget_write(article_id)
         self._schedule_refresh()
 
     def _on_library_load_progress(self, done: int, total: int) -> None:
@@ -897,34 +886,8 @@ class MainWindow(QMainWindow):
 
     def _on_library_publish_failed(self, article_id: str, message: str) -> None:
         self._message_bar.show_message(message, MessageKind.ERROR)
-        command = self._last_writer.pop(article_id, None)
-        if command is None or not shiboken6.isValid(command):
-            return
-        command.forget(article_id)
-        if command.is_empty():
-            self._drop_command(command)
-        self._schedule_refresh()
-
-    def _on_library_publish_succeeded(self, article_id: str, value: bool) -> None:
-        self._last_writer.pop(article_id, None)
-
-    def _on_command_wrote(self, command: PublishCommand, article_ids: list[str]) -> None:
-        for article_id in article_ids:
-            self._last_writer[article_id] = command
-
-    def _drop_command(self, command: PublishCommand) -> None:
-        """Take a command whose every write failed off the stack, if it is at the edge.
-
-        An obsolete command is deleted by QUndoStack instead of being undone or redone.
-        A failed command buried under newer ones stays as a harmless no-op.
-        """
-        index = self._undo.index()
-        if index > 0 and self._undo.command(index - 1) is command:
-            command.setObsolete(True)
-            self._undo.undo()
-        elif index < self._undo.count() and self._undo.command(index) is command:
-            command.setObsolete(True)
-            self._undo.redo()
+        if self._history.take_back_failed_write(article_id):
+            self._schedule_refresh()
 
     # -- view and pane signals ---------------------------------------------------------------
 
@@ -1020,13 +983,6 @@ class MainWindow(QMainWindow):
             self._message_bar.show_message(
                 f"The folder {folder} no longer exists; it was removed from Open Recent."
             )
-
-    def _on_undo_text_changed(self, text: str) -> None:
-        # A title's "&" would otherwise become a menu mnemonic.
-        self._actions["Undo"].setText(f"&Undo {text.replace('&', '&&')}" if text else "&Undo")
-
-    def _on_redo_text_changed(self, text: str) -> None:
-        self._actions["Redo"].setText(f"&Redo {text.replace('&', '&&')}" if text else "&Redo")
 
     # -- Qt overrides ----------------------------------------------------------------------------
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+import shiboken6
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 
 TITLE_LIMIT = 40
 
@@ -83,3 +85,77 @@ def command_text(value: bool, count: int, title: str = "") -> str:
         return f"{verb} “{shown}”"
     noun = "Article" if count == 1 else "Articles"
     return f"{verb} {count:,} {noun}"
+
+
+class PublishHistory(QObject):
+    """The window's undo stack of publish toggles, and which command wrote which article.
+
+    A write that fails is taken back out of its command (and the command off the stack
+    once nothing of it is left), so Ctrl+Z never claims a change that did not happen.
+    """
+
+    def __init__(self, library: PublishTarget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.stack = QUndoStack(self)
+        self._last_writer: dict[str, PublishCommand] = {}
+
+    def push(self, before: Mapping[str, bool], value: bool, title: str = "") -> None:
+        """One toggle: ``value`` on every article of ``before``, as one undo step."""
+        command = PublishCommand(self._library, before, value, title)
+        command.set_write_observer(self._on_command_wrote)
+        self.stack.push(command)
+
+    def clear(self) -> None:
+        """A new folder: nothing of the old one can be undone."""
+        self.stack.clear()
+        self._last_writer.clear()
+
+    def forget_write(self, article_id: str, *_value: object) -> None:
+        """The write landed (or the file went away): no command answers for it any more."""
+        self._last_writer.pop(article_id, None)
+
+    def take_back_failed_write(self, article_id: str, *_message: object) -> bool:
+        """The library reverted a failed write: so does the command that made it.  True
+        when a command changed."""
+        command = self._last_writer.pop(article_id, None)
+        if command is None or not shiboken6.isValid(command):
+            return False
+        command.forget(article_id)
+        if command.is_empty():
+            self._drop_command(command)
+        return True
+
+    def follow_in_actions(self, undo: QAction, redo: QAction) -> None:
+        """Edit ▸ Undo and Redo run this stack, enabled and named after its next steps."""
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        self.stack.canUndoChanged.connect(undo.setEnabled)
+        self.stack.canRedoChanged.connect(redo.setEnabled)
+        # A title's "&" would otherwise become a menu mnemonic.
+        self.stack.undoTextChanged.connect(
+            lambda text: undo.setText(f"&Undo {text.replace('&', '&&')}" if text else "&Undo")
+        )
+        self.stack.redoTextChanged.connect(
+            lambda text: redo.setText(f"&Redo {text.replace('&', '&&')}" if text else "&Redo")
+        )
+        undo.triggered.connect(self.stack.undo)
+        redo.triggered.connect(self.stack.redo)
+
+    def _on_command_wrote(self, command: PublishCommand, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            self._last_writer[article_id] = command
+
+    def _drop_command(self, command: PublishCommand) -> None:
+        """Take a command whose every write failed off the stack, if it is at the edge.
+
+        An obsolete command is deleted by QUndoStack instead of being undone or redone.
+        A failed command buried under newer ones stays as a harmless no-op.
+        """
+        index = self.stack.index()
+        if index > 0 and self.stack.command(index - 1) is command:
+            command.setObsolete(True)
+            self.stack.undo()
+        elif index < self.stack.count() and self.stack.command(index) is command:
+            command.setObsolete(True)
+            self.stack.redo()
