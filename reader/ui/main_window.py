@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPoint,
-    QSize,
     Qt,
     QTimer,
 )
@@ -43,7 +42,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -72,7 +70,7 @@ from reader.ui.article_model import (
     Role,
     StateFilter,
 )
-from reader.ui.article_view import ArticleView, RoomyRowDelegate
+from reader.ui.article_view import ArticleView
 from reader.ui.detail_pane import DetailPane
 from reader.ui.images import ImageLoader
 from reader.ui.menus import (
@@ -89,7 +87,7 @@ from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
-from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
+from reader.ui.story_switch import StorySwitch
 from reader.ui.timeline import TimelineStrip
 
 DETAIL_DELAY_MS = 80
@@ -243,24 +241,14 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(self._timeline)
         list_layout.addWidget(view, 1)
         # View ▸ Group by Story swaps in this tree over the same filtered, sorted rows.
-        self._story_model = StoryTreeModel(self._proxy, self)
-        self._story_model.set_active(False)  # followed only while View > Group by Story is on
-        self._story_view = StoryView(self)
-        self._story_view.setObjectName("storyView")
-        self._story_view.setModel(self._story_model)
-        self._story_view.setIconSize(QSize(16, 16))
-        self._story_view.setItemDelegate(RoomyRowDelegate(self._story_view))
-        self._story_view.header().setStretchLastSection(False)
-        self._story_view.header().setSectionResizeMode(
-            Column.TITLE, QHeaderView.ResizeMode.Stretch
+        self._story_switch = StorySwitch(
+            self._library, self._proxy, self._model, view, self,
+            self._current_id, self.select_article,
         )
-        self._story_view.match_columns(view.header())
-        self._story_view.hide()
+        self._story_view = self._story_switch.view
+        self._story_model = self._story_switch.model
+        self._stories = self._story_switch.grouping
         list_layout.addWidget(self._story_view, 1)
-        self._stories = StoryGrouping(self)
-        self._stories_wait_for_load = True
-        """Grouping waits for a load to finish: its process reads every file it has not
-        read before, and doing that during a cold load halves the parsers' two cores."""
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
@@ -426,18 +414,18 @@ class MainWindow(QMainWindow):
         actions["OpenAmp"].triggered.connect(self._on_open_amp)
         actions["OpenCdnAmp"].triggered.connect(self._on_open_cdn_amp)
         actions["NextArticle"].triggered.connect(self._on_next_article)
-        actions["GroupByStory"].toggled.connect(self._on_group_by_story_toggled)
+        actions["GroupByStory"].toggled.connect(self._story_switch.set_grouped)
         actions["PublishAndNext"].triggered.connect(self.publish_and_next)
         actions["NextUnpublishedStory"].triggered.connect(self._on_next_unpublished_story)
-        self._story_view.currentArticleChanged.connect(self._on_story_article_changed)
+        self._story_view.currentArticleChanged.connect(self._story_switch.follow_tree)
         self._story_view.doubleClicked.connect(self._on_view_double_clicked)
         self._stories.storiesReady.connect(self._story_model.set_stories)
         self._stories.storiesReady.connect(self._refresh_same_story)
         self._pane.storyArticleActivated.connect(self._on_same_story_activated)
-        library.folderOpened.connect(self._on_folder_opened_for_stories)
-        library.loadFinished.connect(self._on_load_finished_for_stories)
+        library.folderOpened.connect(self._story_switch.wait_for_load)
+        library.loadFinished.connect(self._story_switch.load_finished)
         for signal in (library.articlesAdded, library.articlesChanged, library.articlesRemoved):
-            signal.connect(self._request_stories)
+            signal.connect(self._story_switch.request)
         actions["PreviousArticle"].triggered.connect(self._on_previous_article)
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
         actions["About"].triggered.connect(self._on_about)
@@ -476,8 +464,13 @@ class MainWindow(QMainWindow):
         title = summaries[0].title if len(summaries) == 1 else ""
         self._history.push(before, value, title)
         self._schedule_refresh()
-        if value:
-            self._warn_if_story_published(list(before))
+        published = self._story_switch.published_elsewhere(list(before)) if value else None
+        if published is not None:
+            outlet = published.source or published.source_domain or "Another outlet"
+            self._message_bar.show_message(
+                f"{outlet}'s version of this story is already published.",
+                MessageKind.INFO, action_text="Undo", action=self._undo.undo,
+            )
 
     def publish_and_next(self) -> None:
         """Triage: publish the current article (if it is not yet) and move to the next."""
@@ -486,74 +479,19 @@ class MainWindow(QMainWindow):
             self.toggle_published()
         self._move_current(+1)
 
-    def _warn_if_story_published(self, ids: list[str]) -> None:
-        """A non-modal notice (with Undo) when another version of the story is published."""
-        for article_id in ids:
-            story = self._story_model.story_of(article_id)
-            for other in self._story_model.members(story):
-                summary = self._model.summary(other)
-                if other not in ids and summary is not None and summary.published:
-                    outlet = summary.source or summary.source_domain or "Another outlet"
-                    self._message_bar.show_message(
-                        f"{outlet}'s version of this story is already published.",
-                        MessageKind.INFO, action_text="Undo", action=self._undo.undo,
-                    )
-                    return
-
-    def _on_group_by_story_toggled(self, grouped: bool) -> None:
-        current = self._current_id()
-        self._story_view.match_columns(self._view.header())
-        self._story_model.set_active(grouped)
-        self._view.setVisible(not grouped)
-        self._story_view.setVisible(grouped)
-        # The visible list is always "articleView" (the README's contract for tests).
-        self._view.setObjectName("articleTable" if grouped else "articleView")
-        self._story_view.setObjectName("articleView" if grouped else "storyView")
-        if grouped:
-            self._request_stories()
-            self._story_view.select_article(current)
-            self._story_view.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            if current is not None:
-                self.select_article(current)
-            self._view.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def _on_next_unpublished_story(self) -> None:
-        if not self._actions["GroupByStory"].isChecked():
-            self._actions["GroupByStory"].setChecked(True)
+        self._actions["GroupByStory"].setChecked(True)
         self._story_view.move_to_next_unpublished_story()
-
-    def _on_story_article_changed(self, article_id: str | None) -> None:
-        """The tree's cursor drives the (hidden) table's, so every command works unchanged."""
-        if article_id is not None and article_id != self._current_id():
-            self.select_article(article_id)
-
-    def _request_stories(self, *_args: object) -> None:
-        # Always, not only while grouped: the reading pane's "Same story in this folder"
-        # and the already-published notice need the stories too.
-        if not self._stories_wait_for_load:
-            self._stories.request(self._library.folder())
-
-    def _on_folder_opened_for_stories(self, *_args: object) -> None:
-        self._stories_wait_for_load = True
-
-    def _on_load_finished_for_stories(self) -> None:
-        self._stories_wait_for_load = False
-        self._request_stories()
 
     def _refresh_same_story(self, *_args: object) -> None:
         article_id = self._current_id()
         if article_id is None:
             self._pane.show_same_story([])
             return
-        story = self._story_model.story_of(article_id)
-        others = [self._model.summary(i) for i in self._story_model.members(story)]
-        self._pane.show_same_story(
-            [s for s in others if s is not None and s.id != article_id]
-        )
+        self._pane.show_same_story(self._story_switch.others_in_story(article_id))
 
     def _on_same_story_activated(self, article_id: str) -> None:
-        if self._story_view.isVisibleTo(self):
+        if self._story_switch.is_grouped():
             self._story_view.select_article(article_id)
         else:
             self.select_article(article_id)
@@ -737,12 +675,8 @@ class MainWindow(QMainWindow):
         self._move_current(-1)
 
     def _move_current(self, step: int) -> None:
-        if self._story_view.isVisibleTo(self):
-            order = self._story_model.article_ids_in_order()
-            current = self._current_id()
-            at = order.index(current) if current in order else (-1 if step > 0 else len(order))
-            if order:
-                self._story_view.select_article(order[min(max(at + step, 0), len(order) - 1)])
+        if self._story_switch.is_grouped():
+            self._story_switch.step(step)
             return
         rows = self._proxy.rowCount()
         if rows == 0:

@@ -1,0 +1,121 @@
+"""View ▸ Group by Story: the story tree in place of the table, and what stories tell.
+
+The tree shows the same filtered, sorted rows as the table, grouped; its cursor drives
+the (hidden) table's, so every command works unchanged while grouped.  Stories are
+grouped always, not only while the tree shows: the reading pane's "Same story in this
+folder" and the already-published notice need them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+from reader.domain.article import ArticleSummary
+from reader.library.library import Library
+from reader.ui.article_model import ArticleFilterProxy, ArticleTableModel, Column
+from reader.ui.article_view import RoomyRowDelegate
+from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
+
+
+class StorySwitch(QObject):
+    """Owns the story tree (``view``, ``model``) and the background ``grouping``."""
+
+    def __init__(
+        self,
+        library: Library,
+        proxy: ArticleFilterProxy,
+        articles: ArticleTableModel,
+        table: QTableView,
+        window: QWidget,
+        current_id: Callable[[], str | None],
+        select_in_table: Callable[[str], bool],
+    ) -> None:
+        super().__init__(window)
+        self._library = library
+        self._articles = articles
+        self._table = table
+        self._window = window
+        self._current_id = current_id
+        self._select_in_table = select_in_table
+        self.model = StoryTreeModel(proxy, window)
+        self.model.set_active(False)  # followed only while View > Group by Story is on
+        self.view = StoryView(window)
+        view = self.view
+        view.setObjectName("storyView")
+        view.setModel(self.model)
+        view.setIconSize(QSize(16, 16))
+        view.setItemDelegate(RoomyRowDelegate(view))
+        view.header().setStretchLastSection(False)
+        view.header().setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        view.match_columns(table.horizontalHeader())
+        view.hide()
+        self.grouping = StoryGrouping(window)
+        self._waiting_for_load = True
+        """Grouping waits for a load to finish: its process reads every file it has not
+        read before, and doing that during a cold load halves the parsers' two cores."""
+
+    def is_grouped(self) -> bool:
+        return self.view.isVisibleTo(self._window)
+
+    def set_grouped(self, grouped: bool) -> None:
+        """Show the tree (or the table again) at the same article, with the keyboard."""
+        current = self._current_id()
+        self.view.match_columns(self._table.horizontalHeader())
+        self.model.set_active(grouped)
+        self._table.setVisible(not grouped)
+        self.view.setVisible(grouped)
+        # The visible list is always "articleView" (the README's contract for tests).
+        self._table.setObjectName("articleTable" if grouped else "articleView")
+        self.view.setObjectName("articleView" if grouped else "storyView")
+        if grouped:
+            self.request()
+            self.view.select_article(current)
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            if current is not None:
+                self._select_in_table(current)
+            self._table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def follow_tree(self, article_id: str | None) -> None:
+        """The tree's cursor drives the (hidden) table's, so every command works unchanged."""
+        if article_id is not None and article_id != self._current_id():
+            self._select_in_table(article_id)
+
+    def step(self, step: int) -> None:
+        """j/k in the tree: the next or previous article in the tree's order."""
+        order = self.model.article_ids_in_order()
+        current = self._current_id()
+        at = order.index(current) if current in order else (-1 if step > 0 else len(order))
+        if order:
+            self.view.select_article(order[min(max(at + step, 0), len(order) - 1)])
+
+    def others_in_story(self, article_id: str) -> list[ArticleSummary]:
+        """The other versions of ``article_id``'s story, for the reading pane."""
+        story = self.model.story_of(article_id)
+        others = [self._articles.summary(i) for i in self.model.members(story)]
+        return [s for s in others if s is not None and s.id != article_id]
+
+    def published_elsewhere(self, ids: list[str]) -> ArticleSummary | None:
+        """A published version of one of ``ids``' stories that is not among ``ids``."""
+        for article_id in ids:
+            story = self.model.story_of(article_id)
+            for other in self.model.members(story):
+                summary = self._articles.summary(other)
+                if other not in ids and summary is not None and summary.published:
+                    return summary
+        return None
+
+    def request(self, *_args: object) -> None:
+        """Group the folder again (in the background), unless a load is still running."""
+        if not self._waiting_for_load:
+            self.grouping.request(self._library.folder())
+
+    def wait_for_load(self, *_args: object) -> None:
+        self._waiting_for_load = True
+
+    def load_finished(self) -> None:
+        self._waiting_for_load = False
+        self.request()
