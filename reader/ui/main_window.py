@@ -16,7 +16,6 @@ changes and the editor's commands into library calls.  Three rules shape the wir
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -34,7 +33,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QGuiApplication,
     QKeyEvent,
     QUndoStack,
 )
@@ -80,7 +78,7 @@ from reader.ui.menus import (
     build_toolbar,
 )
 from reader.ui.message_bar import MessageBar, MessageKind
-from reader.ui.open_url import open_external, reveal_in_file_manager
+from reader.ui.open_url import reveal_in_file_manager
 from reader.ui.publish_commands import PublishHistory
 from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read here by tests)
 from reader.ui.saved_searches import SavedSearchPanel
@@ -89,13 +87,12 @@ from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
 from reader.ui.story_switch import StorySwitch
 from reader.ui.timeline import TimelineStrip
+from reader.ui.url_commands import UrlCommands
 
 DETAIL_DELAY_MS = 80
 """Current-row changes settle this long before the whole article is read from disk."""
 BODY_SEARCH_DELAY_MS = 150
 """Typing pauses this long before the bodies (on disk, via the index) are searched."""
-OPEN_MANY_LIMIT = 10
-"""Opening more originals than this at once asks first: a stray Ctrl+A would flood the browser."""
 
 _FILTER_ACTIONS = {
     "FilterAll": StateFilter.ALL,
@@ -260,6 +257,7 @@ class MainWindow(QMainWindow):
         self._splitter.setSizes([600, 680])
 
         self._message_bar = MessageBar(self)
+        self._urls = UrlCommands(self, self._message_bar, self._target_summaries)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -386,7 +384,7 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._schedule_refresh)
 
-        self._pane.openUrlRequested.connect(self._open_url)
+        self._pane.openUrlRequested.connect(self._urls.open_url)
         self._pane.relatedActivated.connect(self._on_pane_related_activated)
         self._pane.linkHovered.connect(self._on_pane_link_hovered)
 
@@ -401,8 +399,8 @@ class MainWindow(QMainWindow):
         actions["RevealFile"].triggered.connect(self._on_reveal_file)
         actions["Quit"].triggered.connect(self.close)
         actions["Find"].triggered.connect(self._on_find)
-        actions["CopyOriginalUrl"].triggered.connect(self._on_copy_original_url)
-        actions["CopyWebUrl"].triggered.connect(self._on_copy_web_url)
+        actions["CopyOriginalUrl"].triggered.connect(self._urls.copy_original_url)
+        actions["CopyWebUrl"].triggered.connect(self._urls.copy_web_url)
         actions["SelectAll"].triggered.connect(self._view.selectAll)
         for key in _FILTER_ACTIONS:
             actions[key].triggered.connect(self._on_filter_action)
@@ -411,8 +409,8 @@ class MainWindow(QMainWindow):
         actions["FocusPane"].triggered.connect(self._pane.setFocus)
         actions["TogglePublished"].triggered.connect(self.toggle_published)
         actions["OpenOriginal"].triggered.connect(self.open_original)
-        actions["OpenAmp"].triggered.connect(self._on_open_amp)
-        actions["OpenCdnAmp"].triggered.connect(self._on_open_cdn_amp)
+        actions["OpenAmp"].triggered.connect(self._urls.open_amp)
+        actions["OpenCdnAmp"].triggered.connect(self._urls.open_cdn_amp)
         actions["NextArticle"].triggered.connect(self._on_next_article)
         actions["GroupByStory"].toggled.connect(self._story_switch.set_grouped)
         actions["PublishAndNext"].triggered.connect(self.publish_and_next)
@@ -498,59 +496,13 @@ class MainWindow(QMainWindow):
 
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
-        self._open_many([summary.url or summary.web_url for summary in self._target_summaries()])
+        self._urls.open_original()
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
-
-    def _open_many(self, urls: list[str]) -> None:
-        if not urls:
-            return
-        if len(urls) > OPEN_MANY_LIMIT:
-            answer = QMessageBox.question(
-                self,
-                "Open Many Articles",
-                f"Open {len(urls):,} articles in the web browser?",
-                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Open:
-                return
-        refusals = [message for url in urls if (message := open_external(url)) is not None]
-        if refusals:
-            text = refusals[0]
-            if len(refusals) > 1:
-                text += f" ({len(refusals) - 1:,} more not opened.)"
-            self._message_bar.show_message(text)
-
-    def _open_url(self, url: str) -> None:
-        message = open_external(url)
-        if message is not None:
-            self._message_bar.show_message(message)
-
-    def _on_open_amp(self) -> None:
-        self._open_many([summary.amp_url for summary in self._target_summaries()])
-
-    def _on_open_cdn_amp(self) -> None:
-        self._open_many([summary.cdn_amp_url for summary in self._target_summaries()])
-
-    def _on_copy_original_url(self) -> None:
-        self._copy_urls([summary.url for summary in self._target_summaries()], "original URL")
-
-    def _on_copy_web_url(self) -> None:
-        self._copy_urls([summary.web_url for summary in self._target_summaries()], "web URL")
-
-    def _copy_urls(self, urls: Iterable[str], what: str) -> None:
-        present = [url for url in urls if url]
-        if not present:
-            return
-        QGuiApplication.clipboard().setText("\n".join(present))
-        noun = what if len(present) == 1 else what + "s"
-        count = "the" if len(present) == 1 else f"{len(present):,}"
-        self.statusBar().showMessage(f"Copied {count} {noun}.", 3000)
 
     def _on_open_folder(self) -> None:
         start = self._library.folder() or self._settings.last_folder() or Path.home()
@@ -872,7 +824,7 @@ class MainWindow(QMainWindow):
         if article_id is not None and self.select_article(article_id):
             self._view.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        self._open_url(url)
+        self._urls.open_url(url)
 
     def _on_pane_link_hovered(self, host: str) -> None:
         if host:
