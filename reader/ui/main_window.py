@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -40,7 +39,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -54,22 +52,19 @@ from PySide6.QtWidgets import (
 
 import reader
 from reader.domain.article import ArticleDetail, ArticleSummary
-from reader.domain.query import Query, Term, combine, day_term, replace_dates
-from reader.domain.query import parse as parse_query
 from reader.domain.urls import safe_url
 from reader.library.library import Library
 from reader.ui import icons
 from reader.ui.actions import Actions
 from reader.ui.article_model import (
-    STATE_QUERIES,
     ArticleFilterProxy,
     ArticleTableModel,
     Column,
     Role,
-    StateFilter,
 )
 from reader.ui.article_view import ArticleView
 from reader.ui.detail_pane import DetailPane
+from reader.ui.filters import FILTER_ACTIONS, FilterController
 from reader.ui.images import ImageLoader
 from reader.ui.menus import (
     RecentFoldersMenu,
@@ -91,15 +86,6 @@ from reader.ui.url_commands import UrlCommands
 
 DETAIL_DELAY_MS = 80
 """Current-row changes settle this long before the whole article is read from disk."""
-BODY_SEARCH_DELAY_MS = 150
-"""Typing pauses this long before the bodies (on disk, via the index) are searched."""
-
-_FILTER_ACTIONS = {
-    "FilterAll": StateFilter.ALL,
-    "FilterUnpublished": StateFilter.UNPUBLISHED,
-    "FilterPublished": StateFilter.PUBLISHED,
-    "FilterProblems": StateFilter.PROBLEMS,
-}
 GIL_SWITCH_INTERVAL_S = 0.0005
 """How long a thread may hold the interpreter lock while another wants it (Python: 5 ms)."""
 
@@ -134,8 +120,6 @@ class MainWindow(QMainWindow):
         self._focus_list_when_loaded = False
 
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
-        self._search_timer = _single_shot(self, BODY_SEARCH_DELAY_MS, self._on_search_timer)
-        self._body_search_stale = False
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
         self._row_feed = RowFeed(self._model, self)
 
@@ -194,7 +178,7 @@ class MainWindow(QMainWindow):
         """Make ``article_id`` the current, only selected row; clears filters that hide it."""
         row = self._proxy.proxy_row_of(article_id)
         if row is None and self._model.row_of(article_id) is not None:
-            self._clear_filters()
+            self._filters.clear()
             row = self._proxy.proxy_row_of(article_id)
         if row is None:
             return False
@@ -280,6 +264,11 @@ class MainWindow(QMainWindow):
         # Under the message bar, above the lists: the line that says why the
         # typed query does not parse.
         layout.insertWidget(1, self._search_bar.error_line)
+        self._filters = FilterController(
+            self, self._library, self._proxy, self._actions, self._search,
+            self._saved_searches, self._timeline, self._settings, self._message_bar,
+            self._keep_current_visible,
+        )
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -347,26 +336,27 @@ class MainWindow(QMainWindow):
         panel = self._saved_searches
         panel.model.set_source(self._model, self._proxy.folded, self._proxy.is_prefolding)
         panel.model.set_user_searches(self._settings.saved_searches())
-        panel.model.userSearchesChanged.connect(self._on_saved_searches_edited)
-        panel.model.bodyWordsWanted.connect(self._start_body_search)
+        filters = self._filters
+        panel.model.userSearchesChanged.connect(filters.remember_saved_searches)
+        panel.model.bodyWordsWanted.connect(filters.start_body_search)
         library.bodySearchFinished.connect(panel.model.set_body_matches)
-        panel.searchChosen.connect(self._on_saved_search_chosen)
-        panel.saveRequested.connect(self._on_save_search)
+        panel.searchChosen.connect(filters.choose_saved_search)
+        panel.saveRequested.connect(filters.save_search)
         panel.select_query("")
         self._proxy.queryErrorChanged.connect(self._search_bar.show_error)
-        self._proxy.queryChanged.connect(self._on_query_changed)
+        self._proxy.queryChanged.connect(filters.follow_query)
         # Both follow the list model's changes article by article (articlesTouched).
-        self._timeline.set_sources(self._model, self._timeline_query, self._proxy.folded)
-        self._timeline.daysChosen.connect(self._on_timeline_days_chosen)
+        self._timeline.set_sources(self._model, filters.timeline_query, self._proxy.folded)
+        self._timeline.daysChosen.connect(filters.choose_days)
         self._search_bar.completer.set_source(self._model)
         self._search.leaveRequested.connect(self._focus_list)
         for signal in (library.articlesAdded, library.articlesChanged):
-            signal.connect(self._on_folder_content_changed)
-        actions["SavedSearches"].toggled.connect(self._on_saved_searches_toggled)
-        actions["Timeline"].toggled.connect(self._on_timeline_toggled)
+            signal.connect(filters.folder_content_changed)
+        actions["SavedSearches"].toggled.connect(filters.show_saved_searches)
+        actions["Timeline"].toggled.connect(filters.show_timeline)
         actions["NextSavedSearch"].triggered.connect(lambda: panel.step(+1))
         actions["PreviousSavedSearch"].triggered.connect(lambda: panel.step(-1))
-        actions["SaveSearch"].triggered.connect(self._on_save_search)
+        actions["SaveSearch"].triggered.connect(filters.save_search)
 
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
@@ -388,7 +378,7 @@ class MainWindow(QMainWindow):
         self._pane.relatedActivated.connect(self._on_pane_related_activated)
         self._pane.linkHovered.connect(self._on_pane_link_hovered)
 
-        self._search.textChanged.connect(self._on_search_text_changed)
+        self._search.textChanged.connect(filters.search_typed)
 
         self._history.follow_in_actions(actions["Undo"], actions["Redo"])
 
@@ -402,8 +392,8 @@ class MainWindow(QMainWindow):
         actions["CopyOriginalUrl"].triggered.connect(self._urls.copy_original_url)
         actions["CopyWebUrl"].triggered.connect(self._urls.copy_web_url)
         actions["SelectAll"].triggered.connect(self._view.selectAll)
-        for key in _FILTER_ACTIONS:
-            actions[key].triggered.connect(self._on_filter_action)
+        for key in FILTER_ACTIONS:
+            actions[key].triggered.connect(filters.apply_filter_action)
         actions["RemoteImages"].toggled.connect(self._on_remote_images_toggled)
         actions["FocusList"].triggered.connect(self._focus_list)
         actions["FocusPane"].triggered.connect(self._pane.setFocus)
@@ -531,90 +521,10 @@ class MainWindow(QMainWindow):
         if not self._view.currentIndex().isValid() and self._proxy.rowCount() > 0:
             self._view.setCurrentIndex(self._proxy.index(0, Column.TITLE))
 
-    def _on_filter_action(self) -> None:
-        checked = self._actions.filter_group.checkedAction()
-        key = checked.objectName().removeprefix("action") if checked else "FilterAll"
-        self._proxy.set_state_filter(_FILTER_ACTIONS.get(key, StateFilter.ALL))
-        self._saved_searches.select_query(self._proxy.base_query())
-        self._keep_current_visible()
-
-    def _clear_filters(self) -> None:
-        self._search.clear()
-        self._actions["FilterAll"].setChecked(True)
-        self._proxy.set_state_filter(StateFilter.ALL)
-        self._saved_searches.select_query("")
-
     # -- saved searches, timeline ----------------------------------------------------------------
 
     def _all_summaries(self) -> list[ArticleSummary]:
         return [row.summary for row in self._model.rows_in_view_order()]
-
-    def _on_saved_search_chosen(self, query: str) -> None:
-        """A saved search becomes the base filter; the View ▸ filter that is the same
-        search is checked, or none when it is not one of them."""
-        try:
-            self._proxy.set_base_query(query)
-        except ValueError as exc:
-            self._message_bar.show_message(f"The saved search “{query}” is malformed: {exc}")
-            return
-        group = self._actions.filter_group
-        matching = [k for k, state in _FILTER_ACTIONS.items() if STATE_QUERIES[state] == query]
-        group.setExclusive(False)
-        for key in _FILTER_ACTIONS:
-            self._actions[key].setChecked(key in matching)
-        group.setExclusive(True)
-        self._keep_current_visible()
-        self._start_body_search()
-
-    def _on_save_search(self) -> None:
-        query = " ".join(
-            part for part in (self._proxy.base_query(), self._search.text().strip()) if part
-        )
-        if not query or self._proxy.query_error():
-            self._message_bar.show_message("Type a search that works before saving it.")
-            return
-        name, ok = QInputDialog.getText(self, "Save Search", "Name:", text=query[:40])
-        if ok and name.strip():
-            self._saved_searches.save(name.strip(), query)
-            self._search.clear()
-
-    def _on_saved_searches_edited(self) -> None:
-        searches = self._saved_searches.model.user_searches()
-        self._settings.set_saved_searches([(s.name, s.query) for s in searches])
-
-    def _on_saved_searches_toggled(self, shown: bool) -> None:
-        self._saved_searches.setVisible(shown)
-        self._settings.set_saved_searches_shown(shown)
-
-    def _on_timeline_toggled(self, shown: bool) -> None:
-        self._timeline.setVisible(shown)
-        self._settings.set_timeline_shown(shown)
-        if shown:
-            self._timeline.schedule()
-
-    def _timeline_query(self) -> Query:
-        """The current filter without its typed ``date:`` words (the picture stays whole)."""
-        try:
-            typed = parse_query(replace_dates(self._proxy.search_text(), ""))
-            base = parse_query(self._proxy.base_query())
-        except ValueError:
-            return self._proxy.query()
-        return combine(base, typed)
-
-    def _on_timeline_days_chosen(self, first: date, last: date) -> None:
-        self._search.setText(replace_dates(self._search.text(), day_term(first, last)))
-
-    def _on_query_changed(self) -> None:
-        self._timeline.schedule()
-        dates = [
-            term for term in self._proxy.query().terms()
-            if isinstance(term, Term) and term.field == "date"
-        ]
-        if len(dates) == 1:
-            low, high = dates[0].value
-            self._timeline.set_selection(date.fromordinal(low), date.fromordinal(high))
-        else:
-            self._timeline.set_selection(None, None)
 
     def _on_remote_images_toggled(self, enabled: bool) -> None:
         self._pane.set_remote_images_enabled(enabled)
@@ -832,36 +742,6 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
 
-    def _on_search_text_changed(self, text: str) -> None:
-        self._proxy.set_search_text(text)
-        self._keep_current_visible()
-        self._start_body_search()
-
-    def _start_body_search(self) -> None:
-        if self._proxy.missing_body_terms() or self._saved_searches.model.missing_body_words():
-            self._search_timer.start()
-        elif not self._body_search_stale:
-            self._search_timer.stop()
-
-    def _on_search_timer(self) -> None:
-        """Ask the index for the body words the list and the saved searches still need,
-        all in one request (a request supersedes the ones before it)."""
-        counts = self._saved_searches.model
-        if self._body_search_stale:
-            self._body_search_stale = False
-            terms = (*self._proxy.query().body_terms, *counts.body_words())
-        else:
-            terms = (*self._proxy.missing_body_terms(), *counts.missing_body_words())
-        if terms:
-            self._library.search_bodies(*dict.fromkeys(terms))
-
-    def _on_folder_content_changed(self, *_args: object) -> None:
-        """Files came, changed or went: body words are looked up again (the answers in
-        hand stay until the new ones arrive, so matching rows do not flicker)."""
-        if self._proxy.query().body_terms or self._saved_searches.model.body_words():
-            self._body_search_stale = True
-            self._search_timer.start()
-
     def _on_recent_folder_chosen(self, folder: Path) -> None:
         if folder.is_dir():
             self.open_folder(folder)
@@ -882,7 +762,7 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self._closed = True
             self._detail_timer.stop()
-            self._search_timer.stop()
+            self._filters.close()
             self._library.close()
             self._image_loader.close()
             self._stories.close()
