@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 
 import reader
 from reader.domain.article import ArticleDetail, ArticleSummary
-from reader.domain.urls import safe_url
 from reader.library.library import Library
 from reader.ui import icons
 from reader.ui.actions import Actions
@@ -82,6 +81,7 @@ from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
 from reader.ui.story_switch import StorySwitch
 from reader.ui.timeline import TimelineStrip
+from reader.ui.triage import Triage
 from reader.ui.url_commands import UrlCommands
 
 DETAIL_DELAY_MS = 80
@@ -192,6 +192,14 @@ class MainWindow(QMainWindow):
         self._view.scrollTo(index)
         return True
 
+    def toggle_published(self) -> None:
+        """Publish the selection if any of it is unpublished, else unpublish it: one undo step."""
+        self._triage.toggle_published()
+
+    def publish_and_next(self) -> None:
+        """Triage: publish the current article (if it is not yet) and move to the next."""
+        self._triage.publish_and_next()
+
     def save_settings(self) -> None:
         """Remember the layout now (also done when the window closes)."""
         self._settings.set_geometry(self.saveGeometry())
@@ -242,6 +250,10 @@ class MainWindow(QMainWindow):
 
         self._message_bar = MessageBar(self)
         self._urls = UrlCommands(self, self._message_bar, self._target_summaries)
+        self._triage = Triage(
+            self._view, self._pane, self._model, self._proxy, self._library,
+            self._actions, self._history, self._story_switch, self._message_bar, self,
+        )
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -358,10 +370,11 @@ class MainWindow(QMainWindow):
         actions["PreviousSavedSearch"].triggered.connect(lambda: panel.step(-1))
         actions["SaveSearch"].triggered.connect(filters.save_search)
 
+        self._triage.publishToggled.connect(self._schedule_refresh)
         selection = self._view.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
         # Actions follow the selection at once, so a command right after a click applies.
-        selection.selectionChanged.connect(self._update_actions)
+        selection.selectionChanged.connect(self._triage.update_actions)
         self._view.doubleClicked.connect(self._on_view_double_clicked)
         self._view.customContextMenuRequested.connect(self._on_view_context_menu)
         for signal in (
@@ -442,31 +455,6 @@ class MainWindow(QMainWindow):
 
     # -- commands ------------------------------------------------------------------------------
 
-    def toggle_published(self) -> None:
-        """Publish the selection if any of it is unpublished, else unpublish it: one undo step."""
-        summaries = [s for s in self._target_summaries() if not s.is_error]
-        if not summaries:
-            return
-        value = any(not summary.published for summary in summaries)
-        before = {summary.id: summary.published for summary in summaries}
-        title = summaries[0].title if len(summaries) == 1 else ""
-        self._history.push(before, value, title)
-        self._schedule_refresh()
-        published = self._story_switch.published_elsewhere(list(before)) if value else None
-        if published is not None:
-            outlet = published.source or published.source_domain or "Another outlet"
-            self._message_bar.show_message(
-                f"{outlet}'s version of this story is already published.",
-                MessageKind.INFO, action_text="Undo", action=self._undo.undo,
-            )
-
-    def publish_and_next(self) -> None:
-        """Triage: publish the current article (if it is not yet) and move to the next."""
-        summary = self._model.summary(self._current_id() or "")
-        if summary is not None and not summary.published and not summary.is_error:
-            self.toggle_published()
-        self._move_current(+1)
-
     def _on_next_unpublished_story(self) -> None:
         self._actions["GroupByStory"].setChecked(True)
         self._story_view.move_to_next_unpublished_story()
@@ -531,26 +519,10 @@ class MainWindow(QMainWindow):
         self._settings.set_remote_images_enabled(enabled)
 
     def _on_next_article(self) -> None:
-        self._move_current(+1)
+        self._triage.move(+1)
 
     def _on_previous_article(self) -> None:
-        self._move_current(-1)
-
-    def _move_current(self, step: int) -> None:
-        if self._story_switch.is_grouped():
-            self._story_switch.step(step)
-            return
-        rows = self._proxy.rowCount()
-        if rows == 0:
-            return
-        current = self._view.currentIndex()
-        if current.isValid():
-            row = min(max(current.row() + step, 0), rows - 1)
-        else:
-            row = 0 if step > 0 else rows - 1
-        index = self._proxy.index(row, Column.TITLE)
-        self._view.setCurrentIndex(index)
-        self._view.scrollTo(index)
+        self._triage.move(-1)
 
     def _on_about(self) -> None:
         QMessageBox.about(
@@ -692,7 +664,7 @@ class MainWindow(QMainWindow):
         self._proxy.set_pinned_id(article_id)
         self._schedule_refresh()
         self._show_current(article_id)
-        self._update_actions()
+        self._triage.update_actions()
         self._refresh_same_story()
 
     def _show_current(self, article_id: str | None) -> None:
@@ -771,23 +743,10 @@ class MainWindow(QMainWindow):
     # -- helpers ---------------------------------------------------------------------------------
 
     def _current_id(self) -> str | None:
-        index = self._view.currentIndex()
-        return index.data(Role.ID) if index.isValid() else None
-
-    def _target_ids(self) -> list[str]:
-        """The selected articles, else the one being read."""
-        selection = self._view.selectionModel()
-        ids = [index.data(Role.ID) for index in selection.selectedRows(0)]
-        if ids:
-            return ids
-        current = self._current_id()
-        if current is not None and current == self._pane.current_id():
-            return [current]
-        return []
+        return self._triage.current_id()
 
     def _target_summaries(self) -> list[ArticleSummary]:
-        summaries = (self._model.summary(article_id) for article_id in self._target_ids())
-        return [summary for summary in summaries if summary is not None]
+        return self._triage.target_summaries()
 
     def _keep_current_visible(self) -> None:
         current = self._view.currentIndex()
@@ -800,33 +759,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_now(self) -> None:
         """Bring actions, counts and the empty-list message up to date (coalesced)."""
-        self._update_actions()
+        self._triage.update_actions()
         self._update_counts()
         self._update_placeholder()
-
-    def _update_actions(self, *_: object) -> None:
-        actions = self._actions
-        summaries = self._target_summaries()
-        readable = [summary for summary in summaries if not summary.is_error]
-        publish = any(not summary.published for summary in readable)
-        toggle = actions["TogglePublished"]
-        toggle.setEnabled(bool(readable))
-        toggle.setText("&Publish" if publish or not readable else "Un&publish")
-        toggle.setIconText("Publish" if publish or not readable else "Unpublish")
-        actions["OpenOriginal"].setEnabled(
-            any(safe_url(summary.url or summary.web_url) for summary in summaries)
-        )
-        actions["OpenAmp"].setEnabled(any(safe_url(summary.amp_url) for summary in summaries))
-        actions["OpenCdnAmp"].setEnabled(
-            any(safe_url(summary.cdn_amp_url) for summary in summaries)
-        )
-        actions["CopyOriginalUrl"].setEnabled(any(summary.url for summary in summaries))
-        actions["CopyWebUrl"].setEnabled(any(summary.web_url for summary in summaries))
-        actions["RevealFile"].setEnabled(self._current_id() is not None)
-        has_rows = self._proxy.rowCount() > 0
-        for key in ("NextArticle", "PreviousArticle", "SelectAll"):
-            actions[key].setEnabled(has_rows)
-        actions["Reload"].setEnabled(self._library.folder() is not None)
 
     def _update_counts(self) -> None:
         locale = QLocale()
