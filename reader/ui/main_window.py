@@ -22,7 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPoint,
@@ -39,12 +38,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -79,6 +75,7 @@ from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.settings import Settings
 from reader.ui.shortcuts_dialog import ShortcutsDialog
+from reader.ui.status_bar import LibraryStatus
 from reader.ui.story_switch import StorySwitch
 from reader.ui.timeline import TimelineStrip
 from reader.ui.triage import Triage
@@ -116,7 +113,6 @@ class MainWindow(QMainWindow):
         self._loading = False
         self._folder_missing = False
         self._closed = False
-        self._library_message = ""
         self._focus_list_when_loaded = False
 
         self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
@@ -129,7 +125,8 @@ class MainWindow(QMainWindow):
             self._settings.recent_folders, self._actions["ClearRecent"], self
         )
         build_menus(self, self._actions, self._recent_menu)
-        self._build_status_bar()
+        self.statusBar().setObjectName("statusBar")
+        self._status = LibraryStatus(self.statusBar())
         self._apply_icons()
         self._connect()
         self._restore_settings()
@@ -282,28 +279,6 @@ class MainWindow(QMainWindow):
             self._keep_current_visible,
         )
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setObjectName("statusBar")
-        self._library_status = QLabel(bar)
-        self._library_status.setObjectName("libraryStatus")
-        self._library_status.setContentsMargins(6, 0, 6, 0)
-        # A long folder path is clipped rather than widening the window.
-        self._library_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar.addWidget(self._library_status, 1)
-        self._progress = QProgressBar(bar)
-        self._progress.setObjectName("loadProgress")
-        self._progress.setMaximumWidth(220)
-        self._progress.setMaximumHeight(16)
-        self._progress.setTextVisible(True)
-        self._progress.setAccessibleName("Loading articles")
-        self._progress.hide()
-        bar.addPermanentWidget(self._progress)
-        self._counts = QLabel(bar)
-        self._counts.setObjectName("articleCounts")
-        self._counts.setContentsMargins(6, 0, 6, 0)
-        bar.addPermanentWidget(self._counts)
-
     def _apply_icons(self) -> None:
         """(Re)paint every icon: at start and whenever the palette changes."""
         icons.clear_cache()
@@ -337,7 +312,7 @@ class MainWindow(QMainWindow):
         library.articlesRemoved.connect(self._on_library_articles_removed)
         library.loadProgress.connect(self._on_library_load_progress)
         library.loadFinished.connect(self._on_library_load_finished)
-        library.statusMessage.connect(self._on_library_status_message)
+        library.statusMessage.connect(self._status.set_message)
         library.folderMissing.connect(self._on_library_folder_missing)
         library.detailReady.connect(self._on_library_detail_ready)
         library.publishFailed.connect(self._on_library_publish_failed)
@@ -545,19 +520,9 @@ class MainWindow(QMainWindow):
         self._shown_detail = None
         self._proxy.set_pinned_id(None)
         self._pane.show_empty()
-        self._library_message = ""
+        self._status.set_message("")
         self._update_title()
         self._schedule_refresh()
-
-    def _on_library_status_message(self, text: str) -> None:
-        self._library_message = text
-        self._update_library_status()
-
-    def _update_library_status(self) -> None:
-        """The library's news if it has any, else where the articles come from."""
-        folder = self._library.folder()
-        shown = self._library_message or (_display_path(folder) if folder is not None else "")
-        self._library_status.setText(shown)
 
     def _on_library_articles_changed(self, summaries: list[ArticleSummary]) -> None:
         self._row_feed.flush_all()
@@ -588,17 +553,7 @@ class MainWindow(QMainWindow):
 
     def _on_library_load_progress(self, done: int, total: int) -> None:
         self._set_loading(True)
-        locale = QLocale()
-        self._progress.setRange(0, max(total, 0))
-        self._progress.setValue(min(done, total) if total else 0)
-        text = (
-            f"Reading {locale.toString(done)} of {locale.toString(total)}"
-            if total
-            else "Looking for articles…"
-        )
-        self._progress.setFormat(text)
-        self._progress.setToolTip(text)
-        self._progress.show()
+        self._status.show_progress(done, total)
         self._schedule_refresh()
 
     def _set_loading(self, loading: bool) -> None:
@@ -610,7 +565,7 @@ class MainWindow(QMainWindow):
 
     def _on_library_load_finished(self) -> None:
         self._set_loading(False)
-        self._progress.hide()
+        self._status.hide_progress()
         self._schedule_refresh()
         if self._focus_list_when_loaded:
             self._focus_list_when_loaded = False
@@ -760,22 +715,9 @@ class MainWindow(QMainWindow):
     def _refresh_now(self) -> None:
         """Bring actions, counts and the empty-list message up to date (coalesced)."""
         self._triage.update_actions()
-        self._update_counts()
-        self._update_placeholder()
-
-    def _update_counts(self) -> None:
-        locale = QLocale()
         total, unpublished, problems = self._model.counts()
-        shown = self._proxy.rowCount()
-        noun = "article" if total == 1 else "articles"
-        if shown == total:
-            parts = [f"{locale.toString(total)} {noun}"]
-        else:
-            parts = [f"{locale.toString(shown)} of {locale.toString(total)} {noun}"]
-        parts.append(f"{locale.toString(unpublished)} unpublished")
-        if problems:
-            parts.append(f"{locale.toString(problems)} problem{'s' if problems != 1 else ''}")
-        self._counts.setText(" · ".join(parts))
+        self._status.show_counts(self._proxy.rowCount(), total, unpublished, problems)
+        self._update_placeholder()
 
     def _update_placeholder(self) -> None:
         if self._proxy.rowCount() > 0:
@@ -806,16 +748,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{folder.name or folder} — reader")
         self.setWindowFilePath(str(folder))
         self.setAccessibleDescription(f"Articles in {folder}")
-        self._library_status.setToolTip(str(folder))
-        self._update_library_status()
-
-
-def _display_path(path: Path) -> str:
-    """``path`` as people write it: the home folder as ``~``."""
-    try:
-        return str(Path("~") / path.relative_to(Path.home()))
-    except (ValueError, RuntimeError):
-        return str(path)
+        self._status.set_folder(folder)
 
 
 def _single_shot(parent: QObject, interval_ms: int, slot: object) -> QTimer:
