@@ -16,7 +16,6 @@ changes and the editor's commands into library calls.  Three rules shape the wir
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -47,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 import reader
-from reader.domain.article import ArticleDetail, ArticleSummary
+from reader.domain.article import ArticleSummary
 from reader.library.library import Library
 from reader.ui import icons
 from reader.ui.actions import Actions
@@ -70,6 +69,7 @@ from reader.ui.menus import (
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import reveal_in_file_manager
 from reader.ui.publish_commands import PublishHistory
+from reader.ui.reading import ArticleReader
 from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read here by tests)
 from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
@@ -81,8 +81,6 @@ from reader.ui.timeline import TimelineStrip
 from reader.ui.triage import Triage
 from reader.ui.url_commands import UrlCommands
 
-DETAIL_DELAY_MS = 80
-"""Current-row changes settle this long before the whole article is read from disk."""
 GIL_SWITCH_INTERVAL_S = 0.0005
 """How long a thread may hold the interpreter lock while another wants it (Python: 5 ms)."""
 
@@ -107,15 +105,11 @@ class MainWindow(QMainWindow):
         self._undo = self._history.stack
         self._actions = Actions(self)
         self._image_loader = ImageLoader(self)
-        self._wanted_detail: str | None = None
-        self._shown_detail: str | None = None
-        self._removed_current: str | None = None
         self._loading = False
         self._folder_missing = False
         self._closed = False
         self._focus_list_when_loaded = False
 
-        self._detail_timer = _single_shot(self, DETAIL_DELAY_MS, self._on_detail_timer)
         self._refresh_timer = _single_shot(self, 0, self._refresh_now)
         self._row_feed = RowFeed(self._model, self)
 
@@ -216,6 +210,7 @@ class MainWindow(QMainWindow):
         view.set_article_model(self._proxy)
 
         self._pane = DetailPane(self._image_loader, self)
+        self._reader = ArticleReader(self._pane, self._model, self._library, self._current_id, self)
         self._pane.installEventFilter(_KeepReturnKey(self._pane))
 
         self._timeline = TimelineStrip(self)
@@ -314,7 +309,7 @@ class MainWindow(QMainWindow):
         library.loadFinished.connect(self._on_library_load_finished)
         library.statusMessage.connect(self._status.set_message)
         library.folderMissing.connect(self._on_library_folder_missing)
-        library.detailReady.connect(self._on_library_detail_ready)
+        library.detailReady.connect(self._reader.show_detail)
         library.publishFailed.connect(self._on_library_publish_failed)
         library.publishSucceeded.connect(self._history.forget_write)
         library.bodySearchFinished.connect(self._proxy.set_body_matches)
@@ -516,8 +511,7 @@ class MainWindow(QMainWindow):
         self._set_loading(True)
         self._folder_missing = False
         self._model.reset_articles([])
-        self._wanted_detail = None
-        self._shown_detail = None
+        self._reader.forget()
         self._proxy.set_pinned_id(None)
         self._pane.show_empty()
         self._status.set_message("")
@@ -527,27 +521,14 @@ class MainWindow(QMainWindow):
     def _on_library_articles_changed(self, summaries: list[ArticleSummary]) -> None:
         self._row_feed.flush_all()
         self._model.update_articles(summaries)
-        current = self._current_id()
-        if current is not None and any(summary.id == current for summary in summaries):
-            # Refresh the reading pane in place; the list row already changed.
-            self._wanted_detail = current
-            self._detail_timer.start()
+        self._reader.reread_if_changed(summaries)
         self._schedule_refresh()
 
     def _on_library_articles_removed(self, article_ids: list[str]) -> None:
         self._row_feed.flush_all()
-        current = self._pane.current_id()
-        removed = set(article_ids)
-        if current is not None and current in removed:
-            self._removed_current = current
-            self._pane.show_deleted(current)
-            self._wanted_detail = None
-            self._shown_detail = None
-        try:
+        with self._reader.removing(article_ids):
             self._model.remove_articles(article_ids)
-        finally:
-            self._removed_current = None
-        for article_id in removed:
+        for article_id in article_ids:
             self._history.forget_write(article_id)
         self._schedule_refresh()
 
@@ -596,17 +577,6 @@ class MainWindow(QMainWindow):
                 self._pane.show_empty()
         self._schedule_refresh()
 
-    def _on_library_detail_ready(self, detail: ArticleDetail) -> None:
-        if detail.id != self._current_id() or self._removed_current is not None:
-            return  # a stale answer for a row the editor already left
-        known = self._model.summary(detail.id)
-        if known is not None and known.published != detail.summary.published:
-            # A publish write may still be on its way: the list's value is the truth.
-            detail = replace(detail, summary=replace(detail.summary, published=known.published))
-        keep_scroll = self._shown_detail == detail.id
-        self._pane.show_detail(detail, keep_scroll=keep_scroll)
-        self._shown_detail = detail.id
-
     def _on_library_publish_failed(self, article_id: str, message: str) -> None:
         self._message_bar.show_message(message, MessageKind.ERROR)
         if self._history.take_back_failed_write(article_id):
@@ -618,28 +588,9 @@ class MainWindow(QMainWindow):
         article_id = current.data(Role.ID) if current.isValid() else None
         self._proxy.set_pinned_id(article_id)
         self._schedule_refresh()
-        self._show_current(article_id)
+        self._reader.show(article_id)
         self._triage.update_actions()
         self._refresh_same_story()
-
-    def _show_current(self, article_id: str | None) -> None:
-        """The summary at once; the whole article after the debounce."""
-        if self._removed_current is not None:
-            return  # the pane says the article went away; the editor moves on with j/k
-        self._wanted_detail = article_id
-        self._shown_detail = None
-        if article_id is None:
-            self._detail_timer.stop()
-            self._pane.show_empty()
-            return
-        summary = self._model.summary(article_id)
-        if summary is not None:
-            self._pane.show_summary(summary)
-        self._detail_timer.start()
-
-    def _on_detail_timer(self) -> None:
-        if self._wanted_detail is not None and self._wanted_detail == self._current_id():
-            self._library.request_detail(self._wanted_detail)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -688,7 +639,7 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self.save_settings()
             self._closed = True
-            self._detail_timer.stop()
+            self._reader.close()
             self._filters.close()
             self._library.close()
             self._image_loader.close()
