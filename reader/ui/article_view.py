@@ -6,6 +6,7 @@ of the same height.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -191,3 +192,24 @@ class RoomyRowDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width(), max(size.height(), option.fontMetrics.height() + ROW_PADDING))
+
+
+def empty_list_text(
+    folder: Path | None, missing: bool, loading: bool, articles: int, shown: int, search: str
+) -> str:
+    """What the empty list says instead of a blank white box (``""`` while it has rows)."""
+    if shown > 0:
+        return ""
+    if folder is None:
+        return "No folder is open.\nChoose File ▸ Open Folder… to read one."
+    if missing:
+        return f"The folder {folder.name} is missing."
+    if articles > 0:
+        search = search.strip()
+        return f"No articles match “{search}”." if search else "No articles in this view."
+    if loading:
+        return "Reading the folder…"
+    return (
+        "No articles here yet.\n"
+        "Files ending in .txt, .md or .markdown appear as soon as they arrive."
+    )

@@ -30,6 +30,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
+from reader.ui.actions import Actions
+
 _SIZES = (16, 20, 22, 24, 32, 48)
 _RATIOS = (1.0, 2.0)
 
@@ -369,3 +371,20 @@ def _paint_app(painter: QPainter, rect: QRectF, palette: QPalette) -> None:
     font.setBold(True)
     painter.setFont(font)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "r")
+
+
+def apply_action_icons(actions: Actions) -> None:
+    """(Re)paint the actions' icons in the current palette: at start and on a palette change."""
+    clear_cache()
+    actions["OpenFolder"].setIcon(open_folder_icon())
+    actions["Reload"].setIcon(reload_icon())
+    actions["TogglePublished"].setIcon(publish_icon())
+    actions["OpenOriginal"].setIcon(open_original_icon())
+    actions["Undo"].setIcon(undo_icon())
+    actions["Redo"].setIcon(redo_icon())
+    actions["Find"].setIcon(search_icon())
+    actions["CopyOriginalUrl"].setIcon(copy_icon())
+    actions["CopyWebUrl"].setIcon(copy_icon())
+    actions["Quit"].setIcon(quit_icon())
+    actions["KeyboardShortcuts"].setIcon(help_icon())
+    actions["RevealFile"].setIcon(reveal_icon())

@@ -39,13 +39,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-import reader
 from reader.domain.article import ArticleSummary
 from reader.library.library import Library
 from reader.ui import icons
@@ -56,7 +54,7 @@ from reader.ui.article_model import (
     Column,
     Role,
 )
-from reader.ui.article_view import ArticleView
+from reader.ui.article_view import ArticleView, empty_list_text
 from reader.ui.detail_pane import DetailPane
 from reader.ui.filters import FILTER_ACTIONS, FilterController
 from reader.ui.images import ImageLoader
@@ -74,7 +72,7 @@ from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read h
 from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.settings import Settings
-from reader.ui.shortcuts_dialog import ShortcutsDialog
+from reader.ui.shortcuts_dialog import ShortcutsDialog, show_about
 from reader.ui.status_bar import LibraryStatus
 from reader.ui.story_switch import StorySwitch
 from reader.ui.timeline import TimelineStrip
@@ -276,20 +274,7 @@ class MainWindow(QMainWindow):
 
     def _apply_icons(self) -> None:
         """(Re)paint every icon: at start and whenever the palette changes."""
-        icons.clear_cache()
-        actions = self._actions
-        actions["OpenFolder"].setIcon(icons.open_folder_icon())
-        actions["Reload"].setIcon(icons.reload_icon())
-        actions["TogglePublished"].setIcon(icons.publish_icon())
-        actions["OpenOriginal"].setIcon(icons.open_original_icon())
-        actions["Undo"].setIcon(icons.undo_icon())
-        actions["Redo"].setIcon(icons.redo_icon())
-        actions["Find"].setIcon(icons.search_icon())
-        actions["CopyOriginalUrl"].setIcon(icons.copy_icon())
-        actions["CopyWebUrl"].setIcon(icons.copy_icon())
-        actions["Quit"].setIcon(icons.quit_icon())
-        actions["KeyboardShortcuts"].setIcon(icons.help_icon())
-        actions["RevealFile"].setIcon(icons.reveal_icon())
+        icons.apply_action_icons(self._actions)
         self._search_bar.refresh_icons()
         self._model.set_state_icons(
             icons.published_icon(), icons.unpublished_icon(), icons.problem_icon()
@@ -399,7 +384,7 @@ class MainWindow(QMainWindow):
             signal.connect(self._story_switch.request)
         actions["PreviousArticle"].triggered.connect(self._on_previous_article)
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
-        actions["About"].triggered.connect(self._on_about)
+        actions["About"].triggered.connect(lambda: show_about(self))
 
     def _restore_settings(self) -> None:
         settings = self._settings
@@ -493,16 +478,6 @@ class MainWindow(QMainWindow):
 
     def _on_previous_article(self) -> None:
         self._triage.move(-1)
-
-    def _on_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About reader",
-            f"<h3>reader {reader.__version__}</h3>"
-            "<p>A fast, keyboard-first reader for a folder of curated news articles: "
-            "read each one whole, mark it published, open the original.</p>"
-            "<p>Built with Qt for Python (PySide6). MIT licence.</p>",
-        )
 
     # -- library signals ---------------------------------------------------------------------
 
@@ -668,28 +643,12 @@ class MainWindow(QMainWindow):
         self._triage.update_actions()
         total, unpublished, problems = self._model.counts()
         self._status.show_counts(self._proxy.rowCount(), total, unpublished, problems)
-        self._update_placeholder()
-
-    def _update_placeholder(self) -> None:
-        if self._proxy.rowCount() > 0:
-            self._view.set_placeholder_text("")
-            return
-        folder = self._library.folder()
-        if folder is None:
-            text = "No folder is open.\nChoose File ▸ Open Folder… to read one."
-        elif self._folder_missing:
-            text = f"The folder {folder.name} is missing."
-        elif self._model.rowCount() > 0:
-            search = self._search.text().strip()
-            text = f"No articles match “{search}”." if search else "No articles in this view."
-        elif self._loading:
-            text = "Reading the folder…"
-        else:
-            text = (
-                "No articles here yet.\n"
-                "Files ending in .txt, .md or .markdown appear as soon as they arrive."
+        self._view.set_placeholder_text(
+            empty_list_text(
+                self._library.folder(), self._folder_missing, self._loading,
+                self._model.rowCount(), self._proxy.rowCount(), self._search.text(),
             )
-        self._view.set_placeholder_text(text)
+        )
 
     def _update_title(self) -> None:
         folder = self._library.folder()

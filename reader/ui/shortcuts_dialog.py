@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+import reader
 from reader.ui.actions import OTHER_KEYS, shortcut_rows
 
 
@@ -85,3 +87,15 @@ class ShortcutsDialog(QDialog):
         item.setFirstColumnSpanned(True)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         return item
+
+
+def show_about(parent: QWidget) -> None:
+    """Help ▸ About reader."""
+    QMessageBox.about(
+        parent,
+        "About reader",
+        f"<h3>reader {reader.__version__}</h3>"
+        "<p>A fast, keyboard-first reader for a folder of curated news articles: "
+        "read each one whole, mark it published, open the original.</p>"
+        "<p>Built with Qt for Python (PySide6). MIT licence.</p>",
+    )
