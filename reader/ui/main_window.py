@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPoint,
     Qt,
     QTimer,
 )
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
-    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -60,9 +58,9 @@ from reader.ui.filters import FILTER_ACTIONS, FilterController
 from reader.ui.images import ImageLoader
 from reader.ui.menus import (
     RecentFoldersMenu,
-    add_article_actions,
     build_menus,
     build_toolbar,
+    show_article_menu,
 )
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import reveal_in_file_manager
@@ -221,8 +219,8 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(view, 1)
         # View ▸ Group by Story swaps in this tree over the same filtered, sorted rows.
         self._story_switch = StorySwitch(
-            self._library, self._proxy, self._model, view, self,
-            self._current_id, self.select_article,
+            self._library, self._proxy, self._model, view, self._pane,
+            self._actions["GroupByStory"], self, self._current_id, self.select_article,
         )
         self._story_view = self._story_switch.view
         self._story_model = self._story_switch.model
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
         self._filters = FilterController(
             self, self._library, self._proxy, self._actions, self._search,
             self._saved_searches, self._timeline, self._settings, self._message_bar,
-            self._keep_current_visible,
+            self._triage.keep_current_visible,
         )
 
     def _apply_icons(self) -> None:
@@ -316,7 +314,7 @@ class MainWindow(QMainWindow):
         self._timeline.set_sources(self._model, filters.timeline_query, self._proxy.folded)
         self._timeline.daysChosen.connect(filters.choose_days)
         self._search_bar.completer.set_source(self._model)
-        self._search.leaveRequested.connect(self._focus_list)
+        self._search.leaveRequested.connect(self._triage.focus_list)
         for signal in (library.articlesAdded, library.articlesChanged):
             signal.connect(filters.folder_content_changed)
         actions["SavedSearches"].toggled.connect(filters.show_saved_searches)
@@ -331,7 +329,9 @@ class MainWindow(QMainWindow):
         # Actions follow the selection at once, so a command right after a click applies.
         selection.selectionChanged.connect(self._triage.update_actions)
         self._view.doubleClicked.connect(self._on_view_double_clicked)
-        self._view.customContextMenuRequested.connect(self._on_view_context_menu)
+        self._view.customContextMenuRequested.connect(
+            lambda position: show_article_menu(self._view, self._actions, position)
+        )
         for signal in (
             self._proxy.rowsInserted,
             self._proxy.rowsRemoved,
@@ -363,26 +363,26 @@ class MainWindow(QMainWindow):
         for key in FILTER_ACTIONS:
             actions[key].triggered.connect(filters.apply_filter_action)
         actions["RemoteImages"].toggled.connect(self._on_remote_images_toggled)
-        actions["FocusList"].triggered.connect(self._focus_list)
+        actions["FocusList"].triggered.connect(self._triage.focus_list)
         actions["FocusPane"].triggered.connect(self._pane.setFocus)
         actions["TogglePublished"].triggered.connect(self.toggle_published)
         actions["OpenOriginal"].triggered.connect(self.open_original)
         actions["OpenAmp"].triggered.connect(self._urls.open_amp)
         actions["OpenCdnAmp"].triggered.connect(self._urls.open_cdn_amp)
-        actions["NextArticle"].triggered.connect(self._on_next_article)
+        actions["NextArticle"].triggered.connect(lambda: self._triage.move(+1))
         actions["GroupByStory"].toggled.connect(self._story_switch.set_grouped)
         actions["PublishAndNext"].triggered.connect(self.publish_and_next)
-        actions["NextUnpublishedStory"].triggered.connect(self._on_next_unpublished_story)
+        actions["NextUnpublishedStory"].triggered.connect(self._story_switch.next_unpublished)
         self._story_view.currentArticleChanged.connect(self._story_switch.follow_tree)
         self._story_view.doubleClicked.connect(self._on_view_double_clicked)
         self._stories.storiesReady.connect(self._story_model.set_stories)
-        self._stories.storiesReady.connect(self._refresh_same_story)
-        self._pane.storyArticleActivated.connect(self._on_same_story_activated)
+        self._stories.storiesReady.connect(self._story_switch.show_same_story)
+        self._pane.storyArticleActivated.connect(self._story_switch.go_to)
         library.folderOpened.connect(self._story_switch.wait_for_load)
         library.loadFinished.connect(self._story_switch.load_finished)
         for signal in (library.articlesAdded, library.articlesChanged, library.articlesRemoved):
             signal.connect(self._story_switch.request)
-        actions["PreviousArticle"].triggered.connect(self._on_previous_article)
+        actions["PreviousArticle"].triggered.connect(lambda: self._triage.move(-1))
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
         actions["About"].triggered.connect(lambda: show_about(self))
 
@@ -409,23 +409,6 @@ class MainWindow(QMainWindow):
             widget.setVisible(shown)
 
     # -- commands ------------------------------------------------------------------------------
-
-    def _on_next_unpublished_story(self) -> None:
-        self._actions["GroupByStory"].setChecked(True)
-        self._story_view.move_to_next_unpublished_story()
-
-    def _refresh_same_story(self, *_args: object) -> None:
-        article_id = self._current_id()
-        if article_id is None:
-            self._pane.show_same_story([])
-            return
-        self._pane.show_same_story(self._story_switch.others_in_story(article_id))
-
-    def _on_same_story_activated(self, article_id: str) -> None:
-        if self._story_switch.is_grouped():
-            self._story_view.select_article(article_id)
-        else:
-            self.select_article(article_id)
 
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
@@ -459,25 +442,12 @@ class MainWindow(QMainWindow):
         self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._search.selectAll()
 
-    def _focus_list(self) -> None:
-        self._view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not self._view.currentIndex().isValid() and self._proxy.rowCount() > 0:
-            self._view.setCurrentIndex(self._proxy.index(0, Column.TITLE))
-
-    # -- saved searches, timeline ----------------------------------------------------------------
-
     def _all_summaries(self) -> list[ArticleSummary]:
         return [row.summary for row in self._model.rows_in_view_order()]
 
     def _on_remote_images_toggled(self, enabled: bool) -> None:
         self._pane.set_remote_images_enabled(enabled)
         self._settings.set_remote_images_enabled(enabled)
-
-    def _on_next_article(self) -> None:
-        self._triage.move(+1)
-
-    def _on_previous_article(self) -> None:
-        self._triage.move(-1)
 
     # -- library signals ---------------------------------------------------------------------
 
@@ -531,10 +501,14 @@ class MainWindow(QMainWindow):
         """A folder just opened: the list has the keyboard, so j, the arrows and F7 work at
         once instead of after a click (and the reading pane says so).  Nothing is selected
         for the editor: a chosen article is pinned past the filters, and the first choice
-        is theirs.  Left alone when the keyboard is already elsewhere in the window."""
-        focused = QApplication.focusWidget()
-        if focused is None or not self.isAncestorOf(focused):
-            self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+        is theirs.  Left alone when the keyboard is already somewhere."""
+        if QApplication.focusWidget() is not None or not self.isActiveWindow():
+            return
+        if not self._view.currentIndex().isValid():
+            # Tells Qt the editor has no current row on purpose: a focus-in would
+            # otherwise make the first row current (and so pinned past the filters).
+            self._view.setCurrentIndex(QModelIndex())
+        self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_library_folder_missing(self, missing: bool) -> None:
         self._folder_missing = missing
@@ -565,22 +539,11 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
         self._reader.show(article_id)
         self._triage.update_actions()
-        self._refresh_same_story()
+        self._story_switch.show_same_story()
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_original()
-
-    def _on_view_context_menu(self, position: QPoint) -> None:
-        index = self._view.indexAt(position)
-        if not index.isValid():
-            return
-        menu = QMenu(self)
-        add_article_actions(menu, self._actions)
-        menu.addSeparator()
-        menu.addAction(self._actions["RevealFile"])
-        menu.exec(self._view.viewport().mapToGlobal(position))
-        menu.deleteLater()
 
     def _on_pane_related_activated(self, url: str) -> None:
         article_id = self._library.article_for_url(url)
@@ -628,11 +591,6 @@ class MainWindow(QMainWindow):
 
     def _target_summaries(self) -> list[ArticleSummary]:
         return self._triage.target_summaries()
-
-    def _keep_current_visible(self) -> None:
-        current = self._view.currentIndex()
-        if current.isValid():
-            self._view.scrollTo(current)
 
     def _schedule_refresh(self, *_: object) -> None:
         if not self._refresh_timer.isActive():

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -140,6 +141,18 @@ def add_article_actions(menu: QMenu, actions: Actions) -> None:
     menu.addSeparator()
     menu.addAction(actions["CopyOriginalUrl"])
     menu.addAction(actions["CopyWebUrl"])
+
+
+def show_article_menu(view: QAbstractItemView, actions: Actions, position: QPoint) -> None:
+    """The list's context menu at ``position`` (in the viewport), over a row only."""
+    if not view.indexAt(position).isValid():
+        return
+    menu = QMenu(view)
+    add_article_actions(menu, actions)
+    menu.addSeparator()
+    menu.addAction(actions["RevealFile"])
+    menu.exec(view.viewport().mapToGlobal(position))
+    menu.deleteLater()
 
 
 class RecentFoldersMenu(QMenu):

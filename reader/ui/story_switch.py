@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from reader.domain.article import ArticleSummary
 from reader.library.library import Library
 from reader.ui.article_model import ArticleFilterProxy, ArticleTableModel, Column
 from reader.ui.article_view import RoomyRowDelegate
+from reader.ui.detail_pane import DetailPane
 from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
 
 
@@ -29,6 +31,8 @@ class StorySwitch(QObject):
         proxy: ArticleFilterProxy,
         articles: ArticleTableModel,
         table: QTableView,
+        pane: DetailPane,
+        group_action: QAction,
         window: QWidget,
         current_id: Callable[[], str | None],
         select_in_table: Callable[[str], bool],
@@ -37,6 +41,8 @@ class StorySwitch(QObject):
         self._library = library
         self._articles = articles
         self._table = table
+        self._pane = pane
+        self._group_action = group_action
         self._window = window
         self._current_id = current_id
         self._select_in_table = select_in_table
@@ -56,6 +62,23 @@ class StorySwitch(QObject):
         self._waiting_for_load = True
         """Grouping waits for a load to finish: its process reads every file it has not
         read before, and doing that during a cold load halves the parsers' two cores."""
+
+    def show_same_story(self, *_args: object) -> None:
+        """The reading pane lists the other versions of the current article's story."""
+        article_id = self._current_id()
+        self._pane.show_same_story([] if article_id is None else self.others_in_story(article_id))
+
+    def go_to(self, article_id: str) -> None:
+        """An article chosen in the pane's "Same story": in the tree if it shows, else the table."""
+        if self.is_grouped():
+            self.view.select_article(article_id)
+        else:
+            self._select_in_table(article_id)
+
+    def next_unpublished(self) -> None:
+        """Group by story (if not yet) and go to the next story with nothing published."""
+        self._group_action.setChecked(True)
+        self.view.move_to_next_unpublished_story()
 
     def is_grouped(self) -> bool:
         return self.view.isVisibleTo(self._window)

@@ -7,7 +7,7 @@ actions that need articles are enabled, and the toggle named, from the same targ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView
 
 from reader.domain.article import ArticleSummary
@@ -50,6 +50,18 @@ class Triage(QObject):
         self._history = history
         self._stories = stories
         self._message_bar = message_bar
+
+    def focus_list(self) -> None:
+        """F6 (and leaving the search field): the keyboard to the list, at a row."""
+        self._view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self._view.currentIndex().isValid() and self._proxy.rowCount() > 0:
+            self._view.setCurrentIndex(self._proxy.index(0, Column.TITLE))
+
+    def keep_current_visible(self) -> None:
+        """After the filter changed: the current row is scrolled back into view."""
+        current = self._view.currentIndex()
+        if current.isValid():
+            self._view.scrollTo(current)
 
     def current_id(self) -> str | None:
         index = self._view.currentIndex()
