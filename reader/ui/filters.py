@@ -18,7 +18,12 @@ from reader.domain.query import Query, Term, combine, day_term, replace_dates
 from reader.domain.query import parse as parse_query
 from reader.library.library import Library
 from reader.ui.actions import Actions
-from reader.ui.article_model import STATE_QUERIES, ArticleFilterProxy, StateFilter
+from reader.ui.article_model import (
+    STATE_QUERIES,
+    ArticleFilterProxy,
+    ArticleTableModel,
+    StateFilter,
+)
 from reader.ui.message_bar import MessageBar
 from reader.ui.saved_searches import SavedSearchPanel
 from reader.ui.settings import Settings
@@ -68,6 +73,33 @@ class FilterController(QObject):
         self._search_timer.setInterval(BODY_SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self._body_search_stale = False
+
+    def connect_sources(self, model: ArticleTableModel) -> None:
+        """Follow ``model`` and the library; take the commands of the View ▸ filters, the
+        saved-search panel, the timeline and the search field."""
+        panel, library, actions = self._panel, self._library, self._actions
+        panel.model.set_source(model, self._proxy.folded, self._proxy.is_prefolding)
+        panel.model.set_user_searches(self._settings.saved_searches())
+        panel.model.userSearchesChanged.connect(self.remember_saved_searches)
+        panel.model.bodyWordsWanted.connect(self.start_body_search)
+        library.bodySearchFinished.connect(panel.model.set_body_matches)
+        panel.searchChosen.connect(self.choose_saved_search)
+        panel.saveRequested.connect(self.save_search)
+        panel.select_query("")
+        self._proxy.queryChanged.connect(self.follow_query)
+        # Both follow the list model's changes article by article (articlesTouched).
+        self._timeline.set_sources(model, self.timeline_query, self._proxy.folded)
+        self._timeline.daysChosen.connect(self.choose_days)
+        for signal in (library.articlesAdded, library.articlesChanged):
+            signal.connect(self.folder_content_changed)
+        self._search.textChanged.connect(self.search_typed)
+        for key in FILTER_ACTIONS:
+            actions[key].triggered.connect(self.apply_filter_action)
+        actions["SavedSearches"].toggled.connect(self.show_saved_searches)
+        actions["Timeline"].toggled.connect(self.show_timeline)
+        actions["NextSavedSearch"].triggered.connect(lambda: panel.step(+1))
+        actions["PreviousSavedSearch"].triggered.connect(lambda: panel.step(-1))
+        actions["SaveSearch"].triggered.connect(self.save_search)
 
     def close(self) -> None:
         self._search_timer.stop()

@@ -1,16 +1,16 @@
 """The main window: article list beside the reading pane, toolbar, menus, status bar.
 
-The window builds its children and wires their signals, all in this module and nowhere
-else; no child reaches into another.  The library (a QtCore service) owns the articles
-and does all disk work off the GUI thread; the window turns its signals into model
-changes and the editor's commands into library calls.  Three rules shape the wiring:
-
-* the current row is debounced before the full article is read, so holding ``j`` glides
-  through the list instead of queueing a read per row (calibre waits ~100 ms too);
-* the article being read is pinned in the filter, so publishing it under the
-  Unpublished filter does not yank it out from under the editor;
-* every publish toggle is one undoable command, and a write that fails is dropped from
-  the undo stack again, so Ctrl+Z never claims a change that did not happen.
+The window builds its children and wires their signals, in this module; each feature's
+behaviour lives in a module of its own, none of which imports the window: triage
+(``triage.py``), the reading pane's feed (``reading.py``, the 80 ms debounce), publish
+and undo (``publish_commands.py``), the filters, saved searches and timeline
+(``filters.py``), the search field (``search_bar.py``), Group by Story
+(``story_switch.py``), the URL commands (``url_commands.py``), new rows' pacing
+(``row_feed.py``), where actions sit (``menus.py``) and the status bar
+(``status_bar.py``).  The library (a QtCore service) owns the articles and does all
+disk work off the GUI thread.  The article being read is pinned in the filter
+(``_on_current_row_changed``), so publishing it under the Unpublished filter does not
+yank it out from under the editor.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from reader.ui.article_model import (
 )
 from reader.ui.article_view import ArticleView, empty_list_text
 from reader.ui.detail_pane import DetailPane
-from reader.ui.filters import FILTER_ACTIONS, FilterController
+from reader.ui.filters import FilterController
 from reader.ui.images import ImageLoader
 from reader.ui.menus import (
     RecentFoldersMenu,
@@ -98,7 +98,6 @@ class MainWindow(QMainWindow):
         self._proxy = ArticleFilterProxy(self)
         self._proxy.setSourceModel(self._model)
         self._history = PublishHistory(self._library, self)
-        self._undo = self._history.stack
         self._actions = Actions(self)
         self._image_loader = ImageLoader(self)
         self._loading = False
@@ -133,7 +132,7 @@ class MainWindow(QMainWindow):
         return self._library
 
     def undo_stack(self) -> QUndoStack:
-        return self._undo
+        return self._history.stack
 
     def message_bar(self) -> MessageBar:
         return self._message_bar
@@ -223,7 +222,6 @@ class MainWindow(QMainWindow):
             self._actions["GroupByStory"], self, self._current_id, self.select_article,
         )
         self._story_view = self._story_switch.view
-        self._story_model = self._story_switch.model
         self._stories = self._story_switch.grouping
         list_layout.addWidget(self._story_view, 1)
 
@@ -297,31 +295,12 @@ class MainWindow(QMainWindow):
         library.publishSucceeded.connect(self._history.forget_write)
         library.bodySearchFinished.connect(self._proxy.set_body_matches)
 
-        # One current filter: the saved search (or View ▸ filter) narrowed by the typed text.
-        panel = self._saved_searches
-        panel.model.set_source(self._model, self._proxy.folded, self._proxy.is_prefolding)
-        panel.model.set_user_searches(self._settings.saved_searches())
-        filters = self._filters
-        panel.model.userSearchesChanged.connect(filters.remember_saved_searches)
-        panel.model.bodyWordsWanted.connect(filters.start_body_search)
-        library.bodySearchFinished.connect(panel.model.set_body_matches)
-        panel.searchChosen.connect(filters.choose_saved_search)
-        panel.saveRequested.connect(filters.save_search)
-        panel.select_query("")
+        # One current filter: the saved search (or View ▸ filter) narrowed by the typed text;
+        # the saved searches, the timeline and the completer follow the list's model.
+        self._filters.connect_sources(self._model)
         self._proxy.queryErrorChanged.connect(self._search_bar.show_error)
-        self._proxy.queryChanged.connect(filters.follow_query)
-        # Both follow the list model's changes article by article (articlesTouched).
-        self._timeline.set_sources(self._model, filters.timeline_query, self._proxy.folded)
-        self._timeline.daysChosen.connect(filters.choose_days)
         self._search_bar.completer.set_source(self._model)
         self._search.leaveRequested.connect(self._triage.focus_list)
-        for signal in (library.articlesAdded, library.articlesChanged):
-            signal.connect(filters.folder_content_changed)
-        actions["SavedSearches"].toggled.connect(filters.show_saved_searches)
-        actions["Timeline"].toggled.connect(filters.show_timeline)
-        actions["NextSavedSearch"].triggered.connect(lambda: panel.step(+1))
-        actions["PreviousSavedSearch"].triggered.connect(lambda: panel.step(-1))
-        actions["SaveSearch"].triggered.connect(filters.save_search)
 
         self._triage.publishToggled.connect(self._schedule_refresh)
         selection = self._view.selectionModel()
@@ -344,9 +323,7 @@ class MainWindow(QMainWindow):
 
         self._pane.openUrlRequested.connect(self._urls.open_url)
         self._pane.relatedActivated.connect(self._on_pane_related_activated)
-        self._pane.linkHovered.connect(self._on_pane_link_hovered)
-
-        self._search.textChanged.connect(filters.search_typed)
+        self._pane.linkHovered.connect(self._urls.show_link_host)
 
         self._history.follow_in_actions(actions["Undo"], actions["Redo"])
 
@@ -356,12 +333,10 @@ class MainWindow(QMainWindow):
         actions["Reload"].triggered.connect(self._on_reload)
         actions["RevealFile"].triggered.connect(self._on_reveal_file)
         actions["Quit"].triggered.connect(self.close)
-        actions["Find"].triggered.connect(self._on_find)
+        actions["Find"].triggered.connect(self._search_bar.focus_field)
         actions["CopyOriginalUrl"].triggered.connect(self._urls.copy_original_url)
         actions["CopyWebUrl"].triggered.connect(self._urls.copy_web_url)
         actions["SelectAll"].triggered.connect(self._view.selectAll)
-        for key in FILTER_ACTIONS:
-            actions[key].triggered.connect(filters.apply_filter_action)
         actions["RemoteImages"].toggled.connect(self._on_remote_images_toggled)
         actions["FocusList"].triggered.connect(self._triage.focus_list)
         actions["FocusPane"].triggered.connect(self._pane.setFocus)
@@ -375,7 +350,7 @@ class MainWindow(QMainWindow):
         actions["NextUnpublishedStory"].triggered.connect(self._story_switch.next_unpublished)
         self._story_view.currentArticleChanged.connect(self._story_switch.follow_tree)
         self._story_view.doubleClicked.connect(self._on_view_double_clicked)
-        self._stories.storiesReady.connect(self._story_model.set_stories)
+        self._stories.storiesReady.connect(self._story_switch.model.set_stories)
         self._stories.storiesReady.connect(self._story_switch.show_same_story)
         self._pane.storyArticleActivated.connect(self._story_switch.go_to)
         library.folderOpened.connect(self._story_switch.wait_for_load)
@@ -408,8 +383,6 @@ class MainWindow(QMainWindow):
             self._actions[key].setChecked(shown)
             widget.setVisible(shown)
 
-    # -- commands ------------------------------------------------------------------------------
-
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
         self._urls.open_original()
@@ -437,10 +410,6 @@ class MainWindow(QMainWindow):
         message = reveal_in_file_manager(self._library.path_of(article_id))
         if message is not None:
             self._message_bar.show_message(message)
-
-    def _on_find(self) -> None:
-        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self._search.selectAll()
 
     def _all_summaries(self) -> list[ArticleSummary]:
         return [row.summary for row in self._model.rows_in_view_order()]
@@ -551,12 +520,6 @@ class MainWindow(QMainWindow):
             self._view.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self._urls.open_url(url)
-
-    def _on_pane_link_hovered(self, host: str) -> None:
-        if host:
-            self.statusBar().showMessage(f"Opens {host} in the web browser")
-        else:
-            self.statusBar().clearMessage()
 
     def _on_recent_folder_chosen(self, folder: Path) -> None:
         if folder.is_dir():

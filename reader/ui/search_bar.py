@@ -57,6 +57,11 @@ class SearchBar(QObject):
         )
         self._error_icon.setVisible(False)
 
+    def focus_field(self) -> None:
+        """Edit ▸ Find: the keyboard to the field, its text selected to type over."""
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
     def refresh_icons(self) -> None:
         """After a palette change: the magnifier is drawn in the text colour."""
         self._icon.setIcon(icons.search_icon())

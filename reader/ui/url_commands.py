@@ -35,6 +35,13 @@ class UrlCommands(QObject):
         self._message_bar = message_bar
         self._targets = targets
 
+    def show_link_host(self, host: str) -> None:
+        """While the pointer is over a link in the pane, the status bar says where it goes."""
+        if host:
+            self._window.statusBar().showMessage(f"Opens {host} in the web browser")
+        else:
+            self._window.statusBar().clearMessage()
+
     def open_original(self) -> None:
         """Open each target's original (else web) URL in the browser."""
         self.open_many([summary.url or summary.web_url for summary in self._targets()])
