@@ -103,6 +103,13 @@ def state_text(summary: ArticleSummary) -> str:
     return "Published" if summary.published else "Not published"
 
 
+def row_text(summary: ArticleSummary) -> str:
+    """What a screen reader says for a row's title cell (the cell the cursor sits on):
+    the state first, as the editor triages by it, then the title and where it is from."""
+    parts = (state_text(summary), summary.title, summary.source or summary.source_domain)
+    return ", ".join(part for part in parts if part)
+
+
 def describe_age(when: datetime, now: datetime) -> str:
     """ "5 minutes ago", "yesterday", "3 days ago"; older than a month, the date itself.
 
@@ -412,6 +419,8 @@ class ArticleTableModel(_SortedRows):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column == Column.STATE:
                 return state_text(summary)
+            if column == Column.TITLE:
+                return row_text(summary)
             return self._display(row, column)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == Column.STATE:
             return state_text(summary)

@@ -72,6 +72,10 @@ def build_toolbar(window: QMainWindow, actions: Actions, search_field: QWidget) 
     toolbar.addWidget(segment)
     toolbar.addWidget(search_field)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+    # Qt's » button for what does not fit has no name of its own.
+    extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if extension is not None:
+        extension.setAccessibleName("More toolbar buttons")
     return toolbar
 
 

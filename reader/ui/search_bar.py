@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QStyle, QWidget
 
 from reader.domain.article import ArticleSummary
@@ -50,12 +50,19 @@ class SearchBar(QObject):
         field.setMaximumWidth(300)
         field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._icon = field.addAction(icons.search_icon(), QLineEdit.ActionPosition.LeadingPosition)
+        # Each action is a button to assistive technology: a nameless one is read as
+        # "button" alone.
+        self._icon.setText("Search")
         self.completer = SearchCompleter(field, summaries)
         self._error_icon = field.addAction(
             window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
             QLineEdit.ActionPosition.TrailingPosition,
         )
+        self._error_icon.setText("Search problem")
         self._error_icon.setVisible(False)
+        clear = field.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:
+            clear.setText("Clear search")
 
     def focus_field(self) -> None:
         """Edit ▸ Find: the keyboard to the field, its text selected to type over."""
