@@ -219,6 +219,14 @@ def _command_parser() -> argparse.ArgumentParser:
     show.add_argument("folder", metavar="FOLDER")
     show.add_argument("id", metavar="ID", help="the article's path relative to FOLDER")
     show.add_argument("--json", action="store_true", help="the article as one JSON object")
+    show.add_argument(
+        "--original", action="store_true",
+        help="the original web page's title and text instead (Reader view): fetched from "
+        "originalUrl, else webUrl, else ampWebUrl, and cached in $XDG_CACHE_HOME/reader",
+    )
+    show.add_argument(
+        "--refresh", action="store_true", help="with --original: fetch again, past the cache"
+    )
 
     for name, verb in (("publish", "true"), ("unpublish", "false")):
         command = commands.add_parser(
@@ -264,6 +272,12 @@ def _dispatch(options: argparse.Namespace) -> int:
         return list_command(folder, as_json=options.json, state=options.state,
                             sort=options.sort, search=options.search, group=options.group)
     if options.command == "show":
+        if options.original:
+            return show_original_command(
+                folder, options.id, as_json=options.json, refresh=options.refresh
+            )
+        if options.refresh:
+            raise UsageError("--refresh only goes with --original (see 'reader show --help')")
         return show_command(folder, options.id, as_json=options.json)
     if options.command in ("publish", "unpublish"):
         return publish_command(folder, options.ids, value=options.command == "publish")
@@ -726,6 +740,53 @@ def show_command(folder: Path, article_id: str, *, as_json: bool = False) -> int
         out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(_detail_text(detail, folder))
+    out.flush()
+    return EXIT_OK
+
+
+def show_original_command(
+    folder: Path, article_id: str, *, as_json: bool = False, refresh: bool = False
+) -> int:
+    """``reader show --original``: the original page's title and text (Reader view).
+
+    Nothing in the folder is written; a failure is one sentence on stderr and exit 1,
+    with nothing on stdout.
+    """
+    from reader.domain.original import OriginalError, read_original
+    from reader.domain.original_cache import OriginalCache
+    from reader.domain.parse import load_detail
+
+    (resolved,) = resolve_ids(folder, [article_id])
+    summary = load_detail(folder, resolved).summary
+    if summary.is_error:
+        problem = summary.error
+        _error(f"{printable(resolved)} could not be read, so neither could its original: "
+               f"{printable(problem.message if problem else 'unknown problem')}", prefix=False)
+        return EXIT_PROBLEM
+    try:
+        original = read_original(
+            summary, cache=OriginalCache(paths.cache_dir() / "originals"), refresh=refresh
+        )
+    except OriginalError as exc:
+        _error(printable(str(exc)), prefix=False)
+        return EXIT_PROBLEM
+    out = sys.stdout
+    if as_json:
+        record = {
+            "id": resolved,
+            "url": original.url,
+            "title": original.title,
+            "text": original.text,
+            "fetched": original.fetched.isoformat(),
+            "cached": original.cached,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        lines = [printable(original.title or summary.title), ""]
+        lines.append(printable(original.text, keep_newlines=True))
+        lines.extend(["", f"(from {printable(original.url)}, fetched "
+                      f"{original.fetched.isoformat()}{', cached' if original.cached else ''})"])
+        out.write("\n".join(lines) + "\n")
     out.flush()
     return EXIT_OK
 
