@@ -140,6 +140,14 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec(
+        "FetchOriginalsAhead",
+        "Fetch &Originals Ahead",
+        "View",
+        (),
+        "Read the originals of the next few articles without body text in the background",
+        checkable=True,
+    ),
+    ActionSpec(
         "FocusList", "Focus Article &List", "View", ("F6",), "Move the keyboard to the list"
     ),
     ActionSpec(
@@ -159,6 +167,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Article",
         ("Return", "Enter"),
         "Open the original article in the web browser",
+    ),
+    ActionSpec(
+        "ReadOriginal",
+        "&Read Original Here",
+        "Article",
+        ("R",),
+        "Fetch the original article's text and show it in the reading pane",
     ),
     ActionSpec("OpenAmp", "Open &AMP Version", "Article", (), "Open the AMP page in the browser"),
     ActionSpec(

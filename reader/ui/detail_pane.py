@@ -47,6 +47,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -154,6 +155,12 @@ class BodyBrowser(QTextBrowser):
         cursor = QTextCursor(document)
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(spacing)
+        self._fit_height()
+
+    def set_html(self, html: str) -> None:
+        """Rich text built from escaped values only (the Reader view's extracted text)."""
+        self.resource_requests.clear()
+        self.document().setHtml(html)
         self._fit_height()
 
     def loadResource(self, resource_type: int, name: QUrl) -> object:
@@ -542,6 +549,10 @@ class DetailPane(QWidget):
     """An article of "Same story in this folder" was clicked: its id."""
     linkHovered = Signal(str)
     """Where a hovered body link goes (its host), "" when the pointer leaves: for a status bar."""
+    articleShown = Signal(str)
+    """The pane moved to another article (its id), or to none (""): the Reader view resets."""
+    readOriginalRequested = Signal()
+    """The "Read Original Here" button of an article without body text was pressed."""
 
     def __init__(self, image_loader: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -647,12 +658,24 @@ class DetailPane(QWidget):
         no_body_layout.setContentsMargins(0, 6, 0, 6)
         self._no_body_label = QLabel(render.NO_BODY_TEXT)
         self._no_body_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._read_original = QPushButton("Read Original Here")
+        self._read_original.setObjectName("detailReadOriginal")
+        self._read_original.setAccessibleName("Read the original article's text here")
+        self._read_original.setDefault(True)
+        self._read_original.clicked.connect(self.readOriginalRequested)
         self._open_original = QPushButton("Open the original")
         self._open_original.setObjectName("detailOpenOriginal")
         self._open_original.setAccessibleName("Open the original article in the browser")
         self._open_original.clicked.connect(self._on_open_original_clicked)
         no_body_layout.addWidget(self._no_body_label)
-        no_body_layout.addWidget(self._open_original, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self._read_original)
+        buttons.addWidget(self._open_original)
+        buttons.addStretch(1)
+        no_body_layout.addLayout(buttons)
+        self._original_section: QWidget | None = None
+        self._original_active = False
 
         self._related_heading = QLabel()
         self._related_heading.setObjectName("detailRelatedHeading")
@@ -698,6 +721,10 @@ class DetailPane(QWidget):
 
     # -- public API ----------------------------------------------------------------------
 
+    def image_loader(self) -> ImageLoader:
+        """The window's image loader, for sections that show images of their own."""
+        return self._loader
+
     def current_id(self) -> str | None:
         """The article shown (also after ``show_deleted``), None when nothing is."""
         return self._current_id
@@ -712,9 +739,32 @@ class DetailPane(QWidget):
         return [str(self._same_story.item(row).data(Qt.ItemDataRole.UserRole))
                 for row in range(self._same_story.count())]
 
+    def set_original_section(self, section: QWidget) -> None:
+        """Place the Reader view's section where the body would be (below the excerpt
+        and images); the pane only hosts it, :mod:`reader.ui.original_reading` runs it."""
+        layout = self._no_body.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self._no_body) + 1, section)
+        self._original_section = section
+
+    def set_original_active(self, active: bool) -> None:
+        """The Reader view shows something (progress, text or a failure) for this article:
+        the "no body text" buttons step aside."""
+        self._original_active = active
+        if active:
+            self._no_body.hide()
+        elif self._detail is not None and not self._detail.body.strip():
+            self._no_body.setVisible(not self._detail.summary.is_error)
+
+    def _set_current_id(self, article_id: str | None) -> None:
+        changed = article_id != self._current_id
+        self._current_id = article_id
+        if changed:
+            self._original_active = False
+            self.articleShown.emit(article_id or "")
+
     def show_empty(self, message: str = "") -> None:
         """Nothing or several articles selected: a quiet sentence instead of an article."""
-        self._current_id = None
+        self._set_current_id(None)
         self._detail = None
         self._clear_images()
         self._message.setText(message or render.START_TEXT)
@@ -722,7 +772,7 @@ class DetailPane(QWidget):
 
     def show_deleted(self, article_id: str) -> None:
         """The shown article's file went away under the editor."""
-        self._current_id = article_id
+        self._set_current_id(article_id)
         self._detail = None
         self._clear_images()
         self._message.setText(f"{render.DELETED_TEXT}\n\n{render.soft_wrap(article_id)}")
@@ -732,7 +782,7 @@ class DetailPane(QWidget):
         """What the list already knows, at once; the body follows with ``show_detail``."""
         if summary.id != self._current_id:
             self._scroll_to(0)
-        self._current_id = summary.id
+        self._set_current_id(summary.id)
         self._detail = None
         self._show_header(summary)
         self._clear_images()
@@ -750,8 +800,8 @@ class DetailPane(QWidget):
         """The whole article; ``keep_scroll`` when it is the same article refreshed on disk."""
         scroll = self._scroll.verticalScrollBar().value()
         same = detail.id == self._current_id
-        self._current_id = detail.id
         self._detail = detail
+        self._set_current_id(detail.id)
         summary = detail.summary
         self._show_header(summary)
         if not summary.has_front_matter and detail.body.strip():
@@ -822,11 +872,17 @@ class DetailPane(QWidget):
             return
         self._body.set_markdown("")
         self._body.hide()
-        self._open_original_url = safe_url(detail.summary.url) or safe_url(detail.summary.web_url)
+        summary = detail.summary
+        self._open_original_url = safe_url(summary.url) or safe_url(summary.web_url)
         self._open_original.setVisible(self._open_original_url is not None)
         if self._open_original_url is not None:
             self._open_original.setToolTip(render.link_hover_text(self._open_original_url))
-        self._no_body.show()
+        readable = any(safe_url(url) for url in (summary.url, summary.web_url, summary.amp_url))
+        # The button takes the sentence's place: the editor is offered the text, not told
+        # it is missing.
+        self._read_original.setVisible(readable)
+        self._no_body_label.setVisible(not readable)
+        self._no_body.setVisible(not self._original_active)
 
     def _show_images(self, images: tuple[Image, ...], *, keep_shown: bool = False) -> None:
         """One view per image; ``keep_shown`` leaves views already on the same URL alone.

@@ -5,7 +5,8 @@ behaviour lives in a module of its own, none of which imports the window: triage
 (``triage.py``), the reading pane's feed (``reading.py``, the 80 ms debounce), publish
 and undo (``publish_commands.py``), the filters, saved searches and timeline
 (``filters.py``), the search field (``search_bar.py``), Group by Story
-(``story_switch.py``), the URL commands (``url_commands.py``), new rows' pacing
+(``story_switch.py``), the URL commands (``url_commands.py``), the Reader view
+(``original_reading.py``), new rows' pacing
 (``row_feed.py``), where actions sit (``menus.py``) and the status bar
 (``status_bar.py``).  The library (a QtCore service) owns the articles and does all
 disk work off the GUI thread.  The article being read is pinned in the filter
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from reader.domain.article import ArticleSummary
 from reader.library.library import Library
+from reader.library.originals import OriginalService
 from reader.ui import icons
 from reader.ui.actions import Actions
 from reader.ui.article_model import (
@@ -64,6 +66,7 @@ from reader.ui.menus import (
 )
 from reader.ui.message_bar import MessageBar, MessageKind
 from reader.ui.open_url import reveal_in_file_manager
+from reader.ui.original_reading import OriginalReading
 from reader.ui.publish_commands import PublishHistory
 from reader.ui.reading import ArticleReader
 from reader.ui.row_feed import MAX_ROWS_PER_MERGE, RowFeed  # noqa: F401 (read here by tests)
@@ -207,6 +210,8 @@ class MainWindow(QMainWindow):
         self._pane = DetailPane(self._image_loader, self)
         self._reader = ArticleReader(self._pane, self._model, self._library, self._current_id, self)
         self._pane.installEventFilter(_KeepReturnKey(self._pane))
+        self._originals = OriginalReading(self._pane, OriginalService(self), self._model,
+                                          self._view, self._actions, self._settings, self)
 
         self._timeline = TimelineStrip(self)
         list_column = QWidget(self)
@@ -341,7 +346,7 @@ class MainWindow(QMainWindow):
         actions["FocusList"].triggered.connect(self._triage.focus_list)
         actions["FocusPane"].triggered.connect(self._pane.setFocus)
         actions["TogglePublished"].triggered.connect(self.toggle_published)
-        actions["OpenOriginal"].triggered.connect(self.open_original)
+        actions["OpenOriginal"].triggered.connect(self._urls.open_original)
         actions["OpenAmp"].triggered.connect(self._urls.open_amp)
         actions["OpenCdnAmp"].triggered.connect(self._urls.open_cdn_amp)
         actions["NextArticle"].triggered.connect(lambda: self._triage.move(+1))
@@ -382,10 +387,6 @@ class MainWindow(QMainWindow):
         ):
             self._actions[key].setChecked(shown)
             widget.setVisible(shown)
-
-    def open_original(self) -> None:
-        """Open each target's original (else web) URL in the browser."""
-        self._urls.open_original()
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self)
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_original()
+            self._urls.open_original()
 
     def _on_pane_related_activated(self, url: str) -> None:
         article_id = self._library.article_for_url(url)
@@ -541,6 +542,7 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self._closed = True
             self._reader.close()
+            self._originals.close()
             self._filters.close()
             self._library.close()
             self._image_loader.close()

@@ -26,6 +26,7 @@ _REMOTE_IMAGES = "view/remoteImages"
 _SAVED_SEARCHES = "search/saved"
 _SAVED_SEARCHES_SHOWN = "view/savedSearches"
 _TIMELINE_SHOWN = "view/timeline"
+_FETCH_ORIGINALS_AHEAD = "view/fetchOriginalsAhead"
 
 
 class Settings:
@@ -124,6 +125,14 @@ class Settings:
 
     def set_timeline_shown(self, shown: bool) -> None:
         self._settings.setValue(_TIMELINE_SHOWN, bool(shown))
+
+    def fetch_originals_ahead(self) -> bool:
+        """Whether originals of the next bodyless rows are read ahead (off unless switched
+        on: it makes requests to news sites the editor did not ask for)."""
+        return self._flag(_FETCH_ORIGINALS_AHEAD, False)
+
+    def set_fetch_originals_ahead(self, enabled: bool) -> None:
+        self._settings.setValue(_FETCH_ORIGINALS_AHEAD, bool(enabled))
 
     # -- saved searches --------------------------------------------------------------------
 
