@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         "largest size (reader.bench.stories_eval)",
     )
     parser.add_argument(
+        "--originals",
+        action="store_true",
+        help="only measure Reader view: saved pages through reader show --original, scored "
+        "against their marked text (reader.bench.original_eval)",
+    )
+    parser.add_argument(
         "--load-timeout",
         type=float,
         metavar="SECONDS",
@@ -126,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     _compile_reader()
+    if args.originals:
+        from reader.bench import original_eval
+
+        print(original_eval.markdown(original_eval.run(args.repeat)), flush=True)
+        return 0
     results = []
     for size in args.sizes:
         result = bench_size(

@@ -479,6 +479,9 @@ _BOILERPLATE = re.compile(
       | (?:follow\s+us|like\s+us)\s+on\b.*
       | (?:copyright|©).*all\s+rights\s+reserved.*
       | click\s+here\s+to\b.*
+      | (?:support\s+(?:our|local|independent|quality)\s+journalism|subscribe\s+(?:today|now)\b).*
+      | our\s+standards\s*:.*
+      | (?:video|watch)\s+(?:above|below)\b.*
       | (?:facebook|twitter|x|linkedin|email|whatsapp|reddit|print)(?:\s*[|·,/]\s*\w+)*
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -487,10 +490,29 @@ _BOILERPLATE_MAX_CHARS = 200
 """Only short paragraphs are judged: a long one that mentions cookies is the article."""
 
 
+_BYLINE = re.compile(r"By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:\||,|and|·)\s*[\w\s.'’-]{0,40})?")
+"""``By Tom Barker``, ``By Priya Raman | Staff writer``; case-sensitive, so that
+"By noon, the fire had spread." stays."""
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    rf"""(?:(?:updated|published|posted)\s*:?\s*)?
+    (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?
+    (?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
+      | \d{{1,2}}\s+{_MONTH},?\s+\d{{4}}
+      | \d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}})
+    (?:[\s,/·|-]+\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A paragraph that is only a date (and time): the page's dateline, not its text."""
+
+
 def is_boilerplate(text: str) -> bool:
-    """A share bar, newsletter pitch, "Related:" line, ad label or cookie notice."""
+    """A share bar, newsletter pitch, "Related:" line, ad label, cookie notice, a byline
+    or a bare dateline."""
     text = " ".join(text.split())
-    return len(text) <= _BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.match(text))
+    if len(text) > _BOILERPLATE_MAX_CHARS:
+        return False
+    return bool(_BOILERPLATE.match(text) or _BYLINE.fullmatch(text) or _DATELINE.fullmatch(text))
 
 
 def extract_original(page: Page, *, requested_url: str | None = None) -> OriginalText:
@@ -540,20 +562,41 @@ def _blocks(body: Any, title: str) -> list[Block]:
             continue
         if element.tag == "row":
             cells = [" ".join("".join(cell.itertext()).split()) for cell in element]
-            text = " | ".join(cell for cell in cells if cell)
+            texts = [" | ".join(cell for cell in cells if cell)]
+        elif element.tag == "p":
+            # A site that writes paragraphs as <br><br> in one <div> gets them back.
+            texts = [" ".join(line.split()) for line in _lines(element)]
         else:
-            text = " ".join("".join(element.itertext()).split())
-        if not text or is_boilerplate(text):
-            continue
+            texts = [" ".join("".join(element.itertext()).split())]
         kind = {
             "head": BlockKind.HEADING,
             "item": BlockKind.ITEM,
             "quote": BlockKind.QUOTE,
         }.get(element.tag, BlockKind.PARAGRAPH)
-        if kind is BlockKind.HEADING and not blocks and _same_words(text, title):
-            continue  # the headline again: the pane and the CLI show the title already
-        blocks.append(Block(kind, text))
+        for text in texts:
+            if not text or is_boilerplate(text):
+                continue
+            if kind is BlockKind.HEADING and not blocks and _same_words(text, title):
+                continue  # the headline again: the pane and the CLI show the title already
+            blocks.append(Block(kind, text))
     return blocks
+
+
+def _lines(element: Any) -> list[str]:
+    """The text of ``element`` cut at its ``<lb/>`` (line break) children."""
+    lines = [element.text or ""]
+
+    def walk(node: Any) -> None:
+        for child in node:
+            if child.tag == "lb":
+                lines.append("")
+            else:
+                lines[-1] += child.text or ""
+                walk(child)
+            lines[-1] += child.tail or ""
+
+    walk(element)
+    return lines
 
 
 def _inside(element: Any, tags: tuple[str, ...]) -> bool:
