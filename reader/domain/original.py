@@ -290,6 +290,7 @@ class _SchemeCheckingRedirects(urllib.request.HTTPRedirectHandler):
                 host = url_host(req.full_url) or "the site"
                 scheme = target.split(":", 1)[0][:20] if ":" in target else ""
                 shown = f"a {scheme}: address" if scheme.isalpha() else "an address"
+                fp.close()
                 raise _CauseError(
                     f"{host} redirected to {shown}, and only http and https pages are read"
                 )
@@ -308,9 +309,11 @@ class _SchemeCheckingRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         host = url_host(req.full_url) or "the site"
         if len(self.followed) >= self.max_redirections:
+            fp.close()
             raise _CauseError(f"{host} redirected more than {self.max_redirections} times")
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
+            fp.close()
             raise _CauseError(f"{host} did not answer in time", final=True)
         self.followed.append(newurl)
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -467,8 +470,11 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 # -- extracting ------------------------------------------------------------------------------
 
+_SOCIAL = (
+    r"(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|reddit|print|pinterest|copy\s+link)"
+)
 _BOILERPLATE = re.compile(
-    r"""^(?:
+    rf"""^(?:
         share(?:\s+(?:this|on|via)\b.*)?
       | (?:sign\s+up|subscribe)\b.*(?:newsletter|updates|inbox|email).*
       | related(?:\s+(?:stories|articles|coverage|content|links))?\s*:.*
@@ -482,7 +488,7 @@ _BOILERPLATE = re.compile(
       | (?:support\s+(?:our|local|independent|quality)\s+journalism|subscribe\s+(?:today|now)\b).*
       | our\s+standards\s*:.*
       | (?:video|watch)\s+(?:above|below)\b.*
-      | (?:facebook|twitter|x|linkedin|email|whatsapp|reddit|print)(?:\s*[|·,/]\s*\w+)*
+      | {_SOCIAL}(?:\s*[|·,/]?\s*{_SOCIAL})*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -27,7 +27,7 @@ from reader.domain.parse import parse_detail, parse_summary
 from reader.domain.urls import safe_url
 
 PROJECT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT / "tests" / "ui"))  # the shared local HTTP server fixture
+sys.path.insert(0, str(PROJECT / "tests"))  # the shared local HTTP server fixture
 from http_server import http_server_fixture  # noqa: E402, F401
 
 # -- no YAML tag builds an object --------------------------------------------------------

@@ -13,7 +13,13 @@ Tests talk to an actual socket rather than a mock of our own network code, so ti
 The ``_fixture`` names register fixtures called ``http_server`` and ``closed_port_url``, so
 test parameters do not shadow an import. ``serve(..., delay=s)`` answers after ``s``
 seconds (released at once when the server stops, so a slow route never holds a test run);
-unknown paths answer 404.
+unknown paths answer 404.  ``trickle=s`` sends the body a kilobyte at a time, ``s`` seconds
+apart (a page slower than a deadline); ``send_length=False`` leaves out Content-Length and
+closes the connection after the body (a size known only by reading it).  ``headers_of``
+gives the request headers a path last received.
+
+It lives beside ``conftest.py`` so that tests of every folder (the domain's fetch, the
+command line, the window) share one server.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ class Route:
     status: int = 200
     delay: float = 0.0
     headers: tuple[tuple[str, str], ...] = ()
+    trickle: float = 0.0
+    send_length: bool = True
 
 
 class LocalHttpServer:
@@ -43,6 +51,7 @@ class LocalHttpServer:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
         self._hits: Counter[str] = Counter()
+        self._request_headers: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -70,13 +79,31 @@ class LocalHttpServer:
         status: int = 200,
         delay: float = 0.0,
         headers: dict[str, str] | None = None,
+        trickle: float = 0.0,
+        send_length: bool = True,
     ) -> str:
         """Answer GET ``path`` with ``body`` (and extra ``headers``); returns the full URL."""
         with self._lock:
             self._routes[path] = Route(
-                body, content_type, status, delay, tuple((headers or {}).items())
+                body,
+                content_type,
+                status,
+                delay,
+                tuple((headers or {}).items()),
+                trickle,
+                send_length,
             )
         return self.url(path)
+
+    def redirect(self, path: str, location: str, status: int = 302, **kwargs: object) -> str:
+        """Answer GET ``path`` with a redirect to ``location``; returns the full URL."""
+        headers = {"Location": location, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+        return self.serve(path, b"", "text/html", status=status, headers=headers)
+
+    def headers_of(self, path: str) -> dict[str, str]:
+        """The headers of the last request for ``path`` (names in lower case)."""
+        with self._lock:
+            return dict(self._request_headers.get(path, {}))
 
     def forget(self, path: str) -> None:
         """Stop serving ``path`` (it answers 404 from now on)."""
@@ -98,9 +125,10 @@ class LocalHttpServer:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def _route(self, path: str) -> Route | None:
+    def _route(self, path: str, headers: dict[str, str]) -> Route | None:
         with self._lock:
             self._hits[path] += 1
+            self._request_headers[path] = headers
             return self._routes.get(path)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -110,7 +138,8 @@ class LocalHttpServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                route = server._route(self.path)
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                route = server._route(self.path, headers)
                 if route is None:
                     route = Route(b"not found", "text/plain", 404)
                 if route.delay and server._stopping.wait(route.delay):
@@ -118,13 +147,24 @@ class LocalHttpServer:
                 try:
                     self.send_response(route.status)
                     self.send_header("Content-Type", route.content_type)
-                    self.send_header("Content-Length", str(len(route.body)))
+                    if route.send_length:
+                        self.send_header("Content-Length", str(len(route.body)))
+                    else:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
                     if not any(name.lower() == "cache-control" for name, _ in route.headers):
                         self.send_header("Cache-Control", "no-store")
                     for name, value in route.headers:
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    if route.trickle:
+                        for start in range(0, len(route.body), 1024):
+                            if server._stopping.wait(route.trickle):
+                                return
+                            self.wfile.write(route.body[start : start + 1024])
+                            self.wfile.flush()
+                    else:
+                        self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up first, as a client may
 
