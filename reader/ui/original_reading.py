@@ -13,7 +13,9 @@ of the list are fetched in the background.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject
+import contextlib
+
+from PySide6.QtCore import QModelIndex, QObject, QTimer
 from PySide6.QtGui import QAction
 
 from reader.domain.article import ArticleSummary
@@ -60,7 +62,10 @@ class OriginalReading(QObject):
         self._ahead_action.setChecked(settings.fetch_originals_ahead())
         self._read_action.triggered.connect(self.read_current)
         self._ahead_action.toggled.connect(self._on_ahead_toggled)
-        actions["RemoteImages"].toggled.connect(lambda _on: self.section.refresh_images())
+        # After the window has switched the image loader (its slot is connected later).
+        actions["RemoteImages"].toggled.connect(
+            lambda _on: QTimer.singleShot(0, self.section, self.section.refresh_images)
+        )
         pane.readOriginalRequested.connect(self.read_current)
         pane.articleShown.connect(self._on_article_shown)
         self.section.cancelRequested.connect(self._on_cancel_requested)
@@ -93,11 +98,17 @@ class OriginalReading(QObject):
             self._service.cancel(previous)
         self.section.clear()
         self._read_action.setEnabled(bool(article_id))
-        if not article_id or not self._ahead_action.isChecked():
-            return
-        summary = self._model.summary(article_id)
+        if article_id and self._ahead_action.isChecked():
+            self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """With Fetch Originals Ahead on: a bodyless article shows its original by itself,
+        and the next bodyless rows are read into the cache."""
+        summary = self._shown_summary()
         if summary is not None and not summary.has_body and not summary.is_error:
-            self.read_current()
+            with contextlib.suppress(OriginalError):  # no address: the button says so
+                candidate_urls(summary)
+                self._service.request(summary)
         self._fetch_ahead()
 
     def _on_started(self, article_id: str) -> None:
@@ -131,8 +142,8 @@ class OriginalReading(QObject):
 
     def _on_ahead_toggled(self, enabled: bool) -> None:
         self._settings.set_fetch_originals_ahead(enabled)
-        if enabled:
-            self._fetch_ahead()
+        if enabled and self._pane.current_id():
+            self._read_ahead()
         else:
             self._service.stop_ahead()
 

@@ -162,7 +162,10 @@ def test_empty_body_offers_the_original(qtbot, pane):
     pane.show_detail(detail)
     no_body = child(pane, QWidget, "detailNoBody")
     assert no_body.isVisible()
-    assert render.NO_BODY_TEXT in [label.text() for label in no_body.findChildren(QLabel)]
+    # Reader view's button takes the place of "This article has no body text".
+    assert child(pane, QWidget, "detailReadOriginal").isVisible()
+    shown = [label.text() for label in no_body.findChildren(QLabel) if label.isVisible()]
+    assert render.NO_BODY_TEXT not in shown
     assert not child(pane, QTextBrowser, "detailBody").isVisible()
     button = child(pane, QWidget, "detailOpenOriginal")
     assert button.isVisible()
@@ -175,8 +178,12 @@ def test_empty_body_with_an_unsafe_url_offers_nothing(qtbot, pane):
     summary = ArticleSummary(id="bad.md", title="Bad link", url="javascript:alert(1)",
                              has_front_matter=True)
     pane.show_detail(ArticleDetail(summary=summary))
-    assert child(pane, QWidget, "detailNoBody").isVisible()
+    no_body = child(pane, QWidget, "detailNoBody")
+    assert no_body.isVisible()
     assert not child(pane, QWidget, "detailOpenOriginal").isVisible()
+    assert not child(pane, QWidget, "detailReadOriginal").isVisible()
+    shown = [label.text() for label in no_body.findChildren(QLabel) if label.isVisible()]
+    assert render.NO_BODY_TEXT in shown
 
 
 def test_problem_article_shows_its_path_line_and_column(pane, tmp_path):
