@@ -83,7 +83,7 @@ class OriginalReading(QObject):
             candidate_urls(summary)
         except OriginalError as exc:  # no address, or not http(s): said at once, no thread
             self._pane.set_original_active(True)
-            self.section.show_failure(summary.id, str(exc))
+            self.section.show_failure(summary.id, str(exc), can_retry=False)
             return
         self._service.request(summary, refresh=refresh)
 
@@ -124,8 +124,11 @@ class OriginalReading(QObject):
             return  # stale, or fetched ahead: it waits in the cache
         if self.section.article_id() != article_id:
             return  # fetched ahead for an article the editor has not asked to read
+        summary = self._model.summary(article_id)
         self._pane.set_original_active(True)
-        self.section.show_original(article_id, original)
+        self.section.show_original(
+            article_id, original, article_title=summary.title if summary else ""
+        )
 
     def _on_failed(self, article_id: str, message: str) -> None:
         if article_id != self._pane.current_id() or self.section.article_id() != article_id:

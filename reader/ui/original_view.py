@@ -17,6 +17,7 @@ Images is on, like the article's own images.
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -106,6 +107,10 @@ def runs(blocks: tuple[Block, ...]) -> list[list[Block]]:
         else:
             result.append([block])
     return result
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
 class OriginalView(QWidget):
@@ -238,14 +243,17 @@ class OriginalView(QWidget):
         )
         self._set_face(self._progress_row)
 
-    def show_original(self, article_id: str, original: OriginalText) -> None:
+    def show_original(
+        self, article_id: str, original: OriginalText, *, article_title: str = ""
+    ) -> None:
+        """The text; its title only when it differs from the article's (shown above)."""
         self._article_id = article_id
         self._original = original
         self._clear_pieces()
         self._source.setText(source_line(original))
         self._source.setToolTip(original.url)
-        self._title.setText(original.title)
-        self._title.setVisible(bool(original.title))
+        same = _words(original.title) == _words(article_title)
+        self._title.setText("" if same else original.title)
         self._byline.setText(byline(original))
         self._byline.setVisible(bool(byline(original)))
         for run in runs(original.blocks):
@@ -264,11 +272,14 @@ class OriginalView(QWidget):
                 self._pieces.append(browser)
         self._set_face(self._source_row, self._title, self._byline, self._content)
 
-    def show_failure(self, article_id: str, message: str) -> None:
+    def show_failure(self, article_id: str, message: str, *, can_retry: bool = True) -> None:
+        """The sentence the command line prints; Try Again unless trying cannot help (the
+        article has no address to read)."""
         self._article_id = article_id
         self._original = None
         self._clear_pieces()
         self._failure.setText(message)
+        self._retry.setVisible(can_retry)
         self._set_face(self._failure_row)
 
     def refresh_images(self) -> None:
