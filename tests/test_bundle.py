@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from http_server import http_server_fixture  # noqa: F401
 from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader.index.loader import IN_PROCESS_LIMIT
@@ -103,6 +104,18 @@ def test_the_bundle_runs_every_command(bundle: Path, tmp_path: Path) -> None:
     assert run_bundle(bundle, "unpublish", str(folder), SEED_FULL).returncode == 0
     assert (folder / SEED_FULL).read_bytes() == (SEEDS / SEED_FULL).read_bytes()
     assert run_bundle(bundle, "check", str(folder)).returncode in (0, 1)
+
+
+def test_the_bundle_reads_an_original(bundle: Path, tmp_path: Path, http_server) -> None:
+    """Reader view's extractor finds its data files (settings, stop lists) when frozen."""
+    page = (ROOT / "reader" / "bench" / "original_pages" / "kron4.html").read_bytes()
+    url = http_server.serve("/kron4.html", page, "text/html; charset=utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "k.md").write_text(f'---\ntitle: "K"\noriginalUrl: "{url}"\n---\n')
+    done = run_bundle(bundle, "show", str(folder), "k.md", "--original", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["text"].startswith("LOS GATOS, Calif. (KRON)")
 
 
 @contextmanager

@@ -28,6 +28,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -383,6 +384,7 @@ def fetch_page(
                 f"the page at {final_host} is larger than {_size_text(limits.max_bytes)}"
             )
         data = _read_body(response, limits, deadline, final_host)
+        data = _decompressed(data, response.headers.get("Content-Encoding", ""), limits, final_host)
         charset = response.headers.get_content_charset() if response.headers else None
     return Page(final_url, decode_html(data, charset), content_type, redirects.followed)
 
@@ -408,6 +410,25 @@ def _read_body(response: Any, limits: FetchLimits, deadline: float, host: str) -
         if total > limits.max_bytes:
             raise _CauseError(f"the page at {host} is larger than {_size_text(limits.max_bytes)}")
         chunks.append(chunk)
+
+
+def _decompressed(data: bytes, encoding: str, limits: FetchLimits, host: str) -> bytes:
+    """The body as sent before compression: reader asks for none, but some servers send
+    gzip anyway.  Bounded like the download, so a small "zip bomb" is refused too."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return data
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise _CauseError(f"{host} sent the page in an encoding reader does not read ({encoding})")
+    wbits = zlib.MAX_WBITS | 16 if "gzip" in encoding else zlib.MAX_WBITS
+    try:
+        inflater = zlib.decompressobj(wbits)
+        plain = inflater.decompress(data, limits.max_bytes + 1)
+    except zlib.error:
+        raise _CauseError(f"{host} sent a damaged compressed page") from None
+    if len(plain) > limits.max_bytes or inflater.unconsumed_tail:
+        raise _CauseError(f"the page at {host} is larger than {_size_text(limits.max_bytes)}")
+    return plain
 
 
 def _limit_wait(response: Any, remaining: float) -> None:

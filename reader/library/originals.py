@@ -27,7 +27,13 @@ from PySide6.QtCore import QObject, Signal
 
 from reader import paths
 from reader.domain.article import ArticleSummary
-from reader.domain.original import FetchLimits, OriginalError, OriginalText, read_original
+from reader.domain.original import (
+    FetchLimits,
+    OriginalError,
+    OriginalText,
+    article_name,
+    read_original,
+)
 from reader.domain.original_cache import OriginalCache
 from reader.library.workers import GuiPoster
 
@@ -161,7 +167,7 @@ class OriginalService(QObject):
             self._poster.post(lambda: self._finish(job, None, message))
         except Exception as exc:  # a bug in extraction must still end the wait in the pane
             message = (
-                f"Could not read the original of {job.summary.id}: "
+                f"Could not read the original of {article_name(job.summary)}: "
                 f"the page could not be processed ({type(exc).__name__})."
             )
             self._poster.post(lambda: self._finish(job, None, message))

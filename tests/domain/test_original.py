@@ -7,6 +7,7 @@ slow and non-HTML answers, and the cache.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -353,3 +354,13 @@ def test_the_cache_stays_within_its_bound_dropping_the_oldest(http_server, tmp_p
     assert small.get(urls[0]) is None
     kept = [url for url in urls if small.path_for(url).exists()]
     assert kept == urls[len(urls) - len(kept) :]  # a run of the newest
+
+
+def test_a_gzipped_page_is_read_and_a_gzip_bomb_refused(http_server):
+    packed = gzip.compress(WRITTEN_PAGE.encode())
+    url = http_server.serve("/gz", packed, "text/html", headers={"Content-Encoding": "gzip"})
+    assert "delayed by a week" in read_original(summary_for(url)).text
+    bomb = gzip.compress(b"<p>" + b" " * 2_000_000 + b"</p>")
+    url = http_server.serve("/bomb", bomb, "text/html", headers={"Content-Encoding": "gzip"})
+    limits = FetchLimits(max_bytes=100_000)
+    assert failure(summary_for(url), limits=limits).endswith("is larger than 97 KB.")
