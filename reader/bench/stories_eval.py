@@ -466,7 +466,9 @@ def story_view_rows(size: int, repeat: int = 3, base: Path | None = None) -> lis
     probes = []
     load_before = os.getloadavg()[0]
     for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="reader-story-view-") as home:
+        with tempfile.TemporaryDirectory(
+            prefix="reader-story-view-", ignore_cleanup_errors=True
+        ) as home:
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": root}
             env.update({f"XDG_{name}_HOME": f"{home}/{name.lower()}"
                         for name in ("CACHE", "CONFIG", "STATE", "DATA")})
@@ -476,11 +478,15 @@ def story_view_rows(size: int, repeat: int = 3, base: Path | None = None) -> lis
                 "--publish-id", folder.publish_target, "--group-by-story",
                 "--load-timeout", str(60 + size / 500),
             ]
-            done = subprocess.run(  # noqa: S603 - our own interpreter and module
-                command, capture_output=True, text=True, env=env, check=False,
-                timeout=600 + size / 100,
-            )
-        lines = done.stdout.strip().splitlines()
+            # To a file, not a pipe: the window's worker processes may outlive the probe's
+            # os._exit for a moment and would hold a pipe open.
+            output = Path(home) / "probe.out"
+            with output.open("wb") as stdout:
+                subprocess.run(  # noqa: S603 - our own interpreter and module
+                    command, stdout=stdout, stderr=subprocess.DEVNULL, env=env, check=False,
+                    timeout=600 + size / 100,
+                )
+            lines = output.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         probe = json.loads(lines[-1]) if lines else {"errors": ["the probe printed nothing"]}
         if probe.get("errors"):
             return [Row(f"story view, {size:,} articles", "not measured: "
