@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         from reader.bench import stories_eval
 
         rows = (stories_eval.quality_rows() + stories_eval.cold_list_rows(repeat=args.repeat)
-                + stories_eval.speed_rows(max(args.sizes)))
+                + stories_eval.speed_rows(max(args.sizes))
+                + stories_eval.story_view_rows(max(args.sizes), args.repeat, args.keep))
         stories_table = stories_eval.render_markdown(rows)
         print(stories_table, end="\n\n", flush=True)
     if args.markdown:

@@ -445,6 +445,78 @@ def cold_list_rows(size: int = 10_000, repeat: int = 3) -> list[Row]:
     ]
 
 
+STORY_VIEW_GAP_TARGET_S = 0.1
+
+
+def story_view_rows(size: int, repeat: int = 3, base: Path | None = None) -> list[Row]:
+    """Group by Story in the window at ``size`` articles: the window probe's
+    ``--group-by-story`` run (the view turned on, then five edits spread across the folder,
+    each until its regrouping shows), ``repeat`` fresh windows with their own cold caches;
+    the worst event-loop gaps and the edit-to-regrouped times, medians of the runs.  The
+    folder is the benchmark's generated one (under ``base``, as ``--keep`` gives it)."""
+    import json
+    import statistics
+    import subprocess
+    import tempfile
+
+    from reader.bench.generate import cached_folder
+
+    folder = cached_folder(size, base=base)
+    root = str(Path(__file__).resolve().parents[2])
+    probes = []
+    load_before = os.getloadavg()[0]
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(
+            prefix="reader-story-view-", ignore_cleanup_errors=True
+        ) as home:
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": root}
+            env.update({f"XDG_{name}_HOME": f"{home}/{name.lower()}"
+                        for name in ("CACHE", "CONFIG", "STATE", "DATA")})
+            command = [
+                sys.executable, "-m", "reader.bench.window_probe", str(folder.root),
+                "--expected", str(folder.count), "--edit-id", folder.edit_target,
+                "--publish-id", folder.publish_target, "--group-by-story",
+                "--load-timeout", str(60 + size / 500),
+            ]
+            # To a file, not a pipe: the window's worker processes may outlive the probe's
+            # os._exit for a moment and would hold a pipe open.
+            output = Path(home) / "probe.out"
+            with output.open("wb") as stdout:
+                subprocess.run(  # noqa: S603 - our own interpreter and module
+                    command, stdout=stdout, stderr=subprocess.DEVNULL, env=env, check=False,
+                    timeout=600 + size / 100,
+                )
+            lines = output.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        probe = json.loads(lines[-1]) if lines else {"errors": ["the probe printed nothing"]}
+        if probe.get("errors"):
+            return [Row(f"story view, {size:,} articles", "not measured: "
+                        + "; ".join(probe["errors"]))]
+        probes.append(probe)
+    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+
+    def median(key: str) -> float:
+        return statistics.median(float(probe[key]) for probe in probes)
+
+    def gap_row(name: str, key: str) -> Row:
+        value = median(key)
+        return Row(name, f"{value:.3f} s", f"<= {STORY_VIEW_GAP_TARGET_S} s",
+                   "PASS" if value <= STORY_VIEW_GAP_TARGET_S else "MISS")
+
+    stories = probes[0].get("grouped_stories", 0)
+    regrouped = statistics.median(
+        statistics.median(probe["grouped_regroup_s"]) for probe in probes
+    )
+    return [
+        gap_row(f"story view, {size:,} articles ({stories:,} stories): worst event-loop gap "
+                f"while Group by Story turns on, grouping in the background ({repeat} runs, "
+                f"{load})", "gap_grouping_s"),
+        gap_row(f"story view, {size:,} articles: worst event-loop gap over five spread edits, "
+                "each until its regrouping shows", "gap_grouped_changes_s"),
+        Row(f"story view, {size:,} articles: an edit on disk until its regrouping shows "
+            "(median edit)", f"{regrouped:.2f} s"),
+    ]
+
+
 def render_markdown(rows: Sequence[Row]) -> str:
     lines = ["| measurement | value | target | result |", "|---|---:|---:|---:|"]
     lines += [f"| {r.name} | {r.value} | {r.target} | {r.result} |" for r in rows]
@@ -455,7 +527,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.bench.stories_eval")
     parser.add_argument("--size", type=int, default=100_000, help="articles for the timings")
     parser.add_argument("--no-speed", action="store_true", help="only the B-cubed rows")
+    parser.add_argument(
+        "--story-view", action="store_true",
+        help="only the window's Group by Story gaps at --size articles (story_view_rows)",
+    )
+    parser.add_argument("--keep", type=Path, help="where the generated folders are kept")
     args = parser.parse_args(argv)
+    if args.story_view:
+        print(render_markdown(story_view_rows(args.size, base=args.keep)))
+        return 0
     rows = quality_rows()
     if not args.no_speed:
         rows += cold_list_rows() + speed_rows(args.size)

@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         "(the warm-cache run of issue 11), instead of the full set of interactions",
     )
     parser.add_argument(
+        "--group-by-story",
+        action="store_true",
+        help="after loading, turn on View > Group by Story and edit files spread across the "
+        "folder while it shows, each until its story is regrouped (issue 18's story view)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="FILE",
@@ -157,7 +163,10 @@ class Probe:
             self._stop_profiler()
             if self.stalls is not None:
                 self.stalls.origin = self.ticks.origin  # interactions' stalls: since loaded
-            if self.args.spread_edits:
+            if self.args.group_by_story:
+                self._step("grouped", self._choose_spread_targets)
+                self._step("grouped", self._grouped_changes)
+            elif self.args.spread_edits:
                 self._step("spread", self._choose_spread_targets)
                 for name, action in (
                     ("spread", self._spread_edits),
@@ -392,6 +401,59 @@ class Probe:
         self.results["spread_visible_s"] = latencies
         self.results["spread_median_s"] = latencies[len(latencies) // 2]
         self.results["spread_worst_s"] = latencies[-1]
+
+    def _grouped_changes(self) -> None:
+        """Group by Story on, then the spread edits with the stories shown: each edit until
+        its new title is in the list and a new grouping of the folder is in the tree.
+
+        ``grouped_ready_s`` is the action to the first grouping shown (``gap_grouping_s`` its
+        worst event-loop gap, grouping running in the background); ``grouped_regroup_s`` each
+        edit's write to its regrouping shown, ``gap_grouped_changes_s`` their worst gap.
+        """
+        from PySide6.QtGui import QAction
+
+        from reader.ui.story_model import StoryGrouping, StoryTreeModel
+
+        action = self.window.findChild(QAction, "actionGroupByStory")
+        grouping = self.window.findChild(StoryGrouping)
+        tree = self.window.findChild(StoryTreeModel)
+        if action is None or grouping is None or tree is None:
+            raise LookupError("the window has no Group by Story action, grouping or tree")
+        groupings = [0]
+        grouping.storiesReady.connect(lambda *_: groupings.__setitem__(0, groupings[0] + 1))
+
+        def regrouped(after: int) -> bool:
+            return groupings[0] > after and tree.is_current() and tree.rowCount() > 0
+
+        self.ticks.reset()
+        started = time.perf_counter()
+        action.setChecked(True)
+        if not self.wait_until(partial(regrouped, 0), 120):
+            raise TimeoutError("the stories did not show within 120 s")
+        self.results["grouped_ready_s"] = time.perf_counter() - started
+        self.results["grouped_stories"] = tree.rowCount()
+        self.run_for(SETTLE_S)
+        self.results["gap_grouping_s"] = self.ticks.worst()
+        self.ticks.reset()
+        latencies: list[float] = []
+        for number, (article_id, changed, title) in enumerate(self.spread_targets):
+            path = self.folder / article_id
+            before = groupings[0]
+            started = time.perf_counter()
+            if number % 2 == 0:
+                path.write_bytes(changed)
+            else:
+                temp = path.with_name(f".{path.name}.bench-save")
+                temp.write_bytes(changed)
+                os.replace(temp, path)
+            if not self.wait_until(partial(self._shows_title, article_id, title), 10):
+                raise TimeoutError(f"the new title of {article_id} did not appear within 10 s")
+            if not self.wait_until(partial(regrouped, before), 60):
+                raise TimeoutError(f"no regrouping after editing {article_id} within 60 s")
+            latencies.append(time.perf_counter() - started)
+            self.run_for(SPREAD_PAUSE_S)
+        self.results["grouped_regroup_s"] = sorted(latencies)
+        self.results["gap_grouped_changes_s"] = self.ticks.worst()
 
     def _choose_spread_targets(self) -> None:
         """Pick the spread edits' files before the step is timed (walking 100,000 names

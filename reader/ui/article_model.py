@@ -1077,6 +1077,14 @@ class ArticleFilterProxy(_SortedRows):
             return None
         return self._row_of_position(bisect.bisect_left(self._keys, self._source.key_of(row)))
 
+    def article_data(self, article_id: str, column: int, role: int) -> Any:
+        """``data()`` of the shown row of ``article_id`` (None when it is not shown), found
+        by id: the story list asks this for every cell it paints."""
+        row = self._shown.get(article_id)
+        if row is None or self._source is None:
+            return None
+        return self._source.row_data(row, column, role)
+
     def shown_summaries(self) -> list[ArticleSummary]:
         """Every shown article, in row order (for the story tree's regrouping)."""
         rows = self._rows[::-1] if self._descending() else self._rows

@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
         actions["NextUnpublishedStory"].triggered.connect(self._story_switch.next_unpublished)
         self._story_view.currentArticleChanged.connect(self._story_switch.follow_tree)
         self._story_view.doubleClicked.connect(self._on_view_double_clicked)
-        self._stories.storiesReady.connect(self._story_switch.model.set_stories)
+        self._stories.regrouped.connect(self._story_switch.model.set_stories)
         self._stories.storiesReady.connect(self._story_switch.show_same_story)
         self._pane.storyArticleActivated.connect(self._story_switch.go_to)
         library.folderOpened.connect(self._story_switch.wait_for_load)

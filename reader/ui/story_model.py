@@ -1,4 +1,4 @@
-"""The list grouped by story: a tree over the filtered, sorted flat list, and its view.
+"""The list grouped by story: a tree over the filtered, sorted flat list, and its grouping.
 
 :class:`StoryTreeModel` does not filter or sort anything itself: it reads the rows of the
 flat :class:`~reader.ui.article_model.ArticleFilterProxy` (so sorting, state filters and
@@ -7,7 +7,8 @@ story ids :class:`StoryGrouping` computes in a worker process.  A story is shown
 of its articles passes the filter, where its first article sits in the flat order; a story
 of one article is a plain article row.  Article rows answer every role as the flat list
 does (column 0's ``UserRole`` is the article id); story rows carry their id under
-:attr:`StoryRole.STORY` and leave ``UserRole`` empty.
+:attr:`StoryRole.STORY` and leave ``UserRole`` empty.  The window shows this tree
+through :mod:`reader.ui.story_list`, flattened: no view asks it about every row.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTreeView, QWidget
 
 from reader.domain.article import ArticleSummary
 from reader.domain.words import counted
@@ -58,6 +58,10 @@ class StoryRole(IntEnum):
     """The story id, on story rows and article rows alike."""
     IS_STORY = Qt.ItemDataRole.UserRole + 21
     """True on a story row (one with children)."""
+    DEPTH = Qt.ItemDataRole.UserRole + 22
+    """In the flat story list: 0 on a story or plain row, 1 on an article under its story."""
+    OPEN = Qt.ItemDataRole.UserRole + 23
+    """In the flat story list: True on a story row whose articles show under it."""
 
 
 @dataclass(slots=True, eq=False)
@@ -127,6 +131,9 @@ and costs the view a pass, while a layout change costs one pass whatever moved."
 MAX_FOLLOWED_ROWS = 64
 """Flat rows placed into the tree one by one per event-loop turn; past this the tree is
 regrouped once (each row costs a renumbering of the stories below it)."""
+MAX_MOVED_ARTICLES = 16
+"""A new grouping that moves at most this many shown articles to other stories moves just
+their rows (each a renumbering of the stories below it); past this, the tree regroups."""
 MAX_CHILD_RUNS = 400
 """The same for runs inside stories (each only one signal, no renumbering)."""
 
@@ -184,11 +191,46 @@ class StoryTreeModel(QAbstractItemModel):
 
     # -- feeding -----------------------------------------------------------------------------
 
-    def set_stories(self, stories: dict[str, str]) -> None:
-        """Article id -> story id, as :func:`reader.index.loader.folder_stories` gives it."""
-        if stories != self._stories:
-            self._stories = dict(stories)
+    def set_stories(
+        self,
+        stories: dict[str, str],
+        since: dict[str, str] | None = None,
+        moved: list[str] | None = None,
+    ) -> None:
+        """Article id -> story id, as :func:`reader.index.loader.folder_stories` gives it.
+
+        A new grouping that moves only a few articles (a file changed in the live folder)
+        moves just their rows; regrouping all 100,000 rows cost the GUI thread ~200 ms.
+        ``moved``, when given, are the articles whose story differs from grouping ``since``
+        (:attr:`StoryGrouping.regrouped`); if ``since`` is the grouping shown, ``stories``
+        is taken over as it is (never changed by the caller) and not compared here again.
+        """
+        old = self._stories
+        if moved is None or since is not old:
+            if stories == old:
+                return
+            stories = dict(stories)
+            moved = moved_articles(old, stories)
+        self._stories = stories
+        if moved and not self._move_articles(old, moved):
             self._schedule_rebuild()
+
+    def _move_articles(self, old: dict[str, str], moved: list[str]) -> bool:
+        """Take the shown ones of ``moved`` out of their stories under the grouping ``old``
+        and put them into their new ones; False when too many for that (or not followed)."""
+        if len(moved) > MAX_MOVED_ARTICLES or self._stale or not self._active:
+            return False
+        proxy = self._proxy
+        if proxy is None:
+            return False
+        shown = sorted((row, a) for a in moved if (row := proxy.proxy_row_of(a)) is not None)
+        summaries = [self._flat_summary(row) for row, _article in shown]
+        new, self._stories = self._stories, old
+        try:
+            taken_out = all(self._remove_article(s) for s in summaries)  # type: ignore[arg-type]
+        finally:
+            self._stories = new
+        return taken_out and all(self._insert_article(row) for row, _article in shown)
 
     def set_active(self, active: bool) -> None:
         """Follow the flat list only while shown: regrouping 100,000 rows on every search
@@ -587,12 +629,13 @@ class StoryTreeModel(QAbstractItemModel):
         internal = index.internalId()
         return self._groups[index.row()] if internal == 0 else self._by_uid[internal]
 
-    def _flat_index(self, summary: ArticleSummary, column: int) -> QModelIndex:
+    def _flat_data(self, summary: ArticleSummary, column: int, role: int) -> Any:
+        """What the flat list answers for ``summary``'s row: asked of the filtered list by
+        id where it can (no row search: each painted cell asks ~10 roles)."""
         if self._proxy is not None:
-            row = self._proxy.proxy_row_of(summary.id)
-        else:
-            row = self._row_of.get(summary.id)
-        return QModelIndex() if row is None else self._flat.index(row, column)
+            return self._proxy.article_data(summary.id, column, role)
+        row = self._row_of.get(summary.id)
+        return None if row is None else self._flat.index(row, column).data(role)
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -619,6 +662,33 @@ class StoryTreeModel(QAbstractItemModel):
         """The top-level row of ``story`` (column 0), or an invalid index when not shown."""
         group = self._by_story.get(story)
         return QModelIndex() if group is None else self.createIndex(group.position, 0, 0)
+
+    def story_at(self, row: int) -> str:
+        """The story of top-level ``row``."""
+        return self._groups[row].story
+
+    def children_at(self, row: int) -> int:
+        """How many articles top-level ``row`` holds as children (0 for a plain row)."""
+        return self._groups[row].kids
+
+    def place_of_story(self, story: str) -> tuple[int, int] | None:
+        """(top-level row, children) of ``story``, or None when it is not shown."""
+        group = self._by_story.get(story)
+        return None if group is None else (group.position, group.kids)
+
+    def place_of_article(self, article_id: str) -> tuple[int, int] | None:
+        """(top-level row, child row or -1 on a plain row) of ``article_id``, or None."""
+        index = self.index_of_article(article_id)
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return index.row(), -1
+        return self._by_uid[index.internalId()].position, index.row()
+
+    def story_counts(self, row: int) -> tuple[int, int, int]:
+        """(articles shown, of them published, outlets) of top-level ``row``."""
+        group = self._groups[row]
+        return len(group.members), group.published, group.outlets
 
     def is_unpublished_story(self, row: int) -> bool:
         """Whether top-level ``row`` is a story with nothing published."""
@@ -679,30 +749,36 @@ class StoryTreeModel(QAbstractItemModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        internal = index.internalId()
-        group = self._group_of(index)
+        child = -1 if index.internalId() == 0 else index.row()
+        return self._cell(self._group_of(index), child, index.column(), role)
+
+    def cell(self, top: int, child: int, column: int, role: int) -> Any:
+        """What top-level row ``top`` (``child`` -1) or its child ``child`` answers for
+        ``role`` in ``column``: :meth:`data` without building an index, for the flat list."""
+        return self._cell(self._groups[top], child, column, role)
+
+    def _cell(self, group: _Group, child: int, column: int, role: int) -> Any:
         if role == StoryRole.STORY:
             return group.story
-        is_story = internal == 0 and group.kids > 0
+        is_story = child < 0 and group.kids > 0
         if role == StoryRole.IS_STORY:
             return is_story
         if not is_story:
-            summary = group.members[0 if internal == 0 else index.row()]
-            return self._flat_index(summary, index.column()).data(role)
-        return self._story_data(group, index.column(), role)
+            return self._flat_data(group.members[max(child, 0)], column, role)
+        return self._story_data(group, column, role)
 
     def _story_data(self, group: _Group, column: int, role: int) -> Any:
-        lead = self._flat_index(group.members[0], column)
+        lead = group.members[0]
         count = len(group.members)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.TITLE:
-                return lead.data(role)
+                return self._flat_data(lead, column, role)
             if column == Column.SOURCE:
                 return counted(group.outlets, "outlet")
             if column == Column.STATE:
                 return f"{group.published}/{count}"
             if column == Column.DATE:
-                return lead.data(role)
+                return self._flat_data(lead, column, role)
             return None
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return (
@@ -714,149 +790,8 @@ class StoryTreeModel(QAbstractItemModel):
             font.setWeight(QFont.Weight.DemiBold)  # a story reads as a heading over its rows
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return lead.data(role)
+            return self._flat_data(lead, column, role)
         return None
-
-
-class StoryView(QTreeView):
-    """The grouped list: keeps expanded stories and the current article across changes.
-
-    Rows that stay keep their expansion and place through Qt's persistent indexes; this
-    view adds what those cannot know: a story that comes back (or a plain row that becomes
-    a story) opens again if it was open, and the current article is found again after it
-    moved into or out of a story.
-    """
-
-    currentArticleChanged = Signal(object)
-    """The article id under the cursor, or None on a story row or nothing."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._expanded: set[str] = set()
-        self._current_id: str | None = None
-        self._current_story: str | None = None
-        self._follow_pending = False
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setSortingEnabled(False)
-        self.setAccessibleName("Stories")
-
-    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
-        super().setModel(model)
-        if isinstance(model, StoryTreeModel):
-            model.modelAboutToBeReset.connect(self._remember_current)
-            model.modelReset.connect(self._on_model_reset)
-            for about in (
-                model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
-                model.layoutAboutToBeChanged,
-            ):
-                about.connect(self._follow_current)
-            model.rowsInserted.connect(self._on_rows_inserted)
-            model.repaintWanted.connect(self.viewport().update)
-            self.selectionModel().currentChanged.connect(self._on_current_changed)
-            self.expanded.connect(self._on_expanded)
-            self.collapsed.connect(self._on_collapsed)
-
-    def match_columns(self, header: QHeaderView) -> None:
-        """Take the flat table's column widths; the first column also holds the arrows."""
-        for column in range(header.count()):
-            width = header.sectionSize(column)
-            if column == 0:  # the arrows of story rows, then a child's own indent
-                width += 2 * self.indentation()
-            self.header().resizeSection(column, width)
-            self.setColumnHidden(column, header.isSectionHidden(column))
-
-    def story_model(self) -> StoryTreeModel:
-        model = self.model()
-        assert isinstance(model, StoryTreeModel)
-        return model
-
-    def current_article_id(self) -> str | None:
-        index = self.currentIndex()
-        return index.siblingAtColumn(0).data(Role.ID) if index.isValid() else None
-
-    def select_article(self, article_id: str | None) -> None:
-        if article_id is None:
-            return
-        index = self.story_model().index_of_article(article_id)
-        if index.isValid():
-            if index.parent().isValid():
-                self.expand(index.parent())
-            self.setCurrentIndex(index.siblingAtColumn(Column.TITLE))
-            self.scrollTo(index)
-
-    def move_to_next_unpublished_story(self) -> bool:
-        """Put the cursor on the next story (after the current row) with nothing published."""
-        model = self.story_model()
-        current = self.currentIndex()
-        start = -1
-        if current.isValid():
-            start = current.parent().row() if current.parent().isValid() else current.row()
-        for row in range(start + 1, model.rowCount()):
-            index = model.index(row, Column.TITLE)
-            if model.is_unpublished_story(row):
-                self.setCurrentIndex(index)
-                self.expand(index)
-                self.scrollTo(index)
-                return True
-        return False
-
-    def _remember_current(self, *_args: object) -> None:
-        self._current_id = self.current_article_id()
-        index = self.currentIndex()
-        self._current_story = index.data(StoryRole.STORY) if index.isValid() else None
-
-    def _follow_current(self, *_args: object) -> None:
-        """Before the first of a burst of row changes: find the current row again after."""
-        if not self._follow_pending:
-            self._follow_pending = True
-            self._remember_current()
-            QTimer.singleShot(0, self._restore_current)
-
-    def _restore_current(self) -> None:
-        self._follow_pending = False
-        if self.model() is None:
-            return
-        if self._current_id is not None:
-            if self.current_article_id() != self._current_id:
-                self.select_article(self._current_id)
-        elif self._current_story is not None:
-            index = self.currentIndex()
-            if not index.isValid() or index.data(StoryRole.STORY) != self._current_story:
-                story = self.story_model().story_index(self._current_story)
-                if story.isValid():
-                    self.setCurrentIndex(story.siblingAtColumn(Column.TITLE))
-
-    def _on_model_reset(self) -> None:
-        self._expand_remembered(0, self.story_model().rowCount() - 1)
-        self._restore_current()
-
-    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            self._expand_remembered(first, last)
-        elif parent.data(StoryRole.STORY) in self._expanded:  # a plain row became a story
-            self.expand(parent)
-
-    def _expand_remembered(self, first: int, last: int) -> None:
-        """Open the stories among top-level rows first..last that were open before."""
-        model = self.story_model()
-        for story in self._expanded:
-            index = model.story_index(story)
-            if index.isValid() and first <= index.row() <= last and model.rowCount(index):
-                self.expand(index)
-
-    def _on_expanded(self, index: QModelIndex) -> None:
-        self._expanded.add(index.data(StoryRole.STORY))
-
-    def _on_collapsed(self, index: QModelIndex) -> None:
-        self._expanded.discard(index.data(StoryRole.STORY))
-
-    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        article_id = current.siblingAtColumn(0).data(Role.ID) if current.isValid() else None
-        self.currentArticleChanged.emit(article_id)
 
 
 # -- grouping off the GUI thread and out of its process ------------------------------------
@@ -872,6 +807,14 @@ def _submit_grouping(
     future.add_done_callback(lambda done: emit(folder, done))
 
 
+def moved_articles(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """The articles whose story differs between two groupings (an article not in one is
+    its own story there): ~10 ms at 100,000, so worth doing off the GUI thread."""
+    moved = [article for article, story in new.items() if old.get(article, article) != story]
+    moved += [article for article in old.keys() - new.keys() if old[article] != article]
+    return moved
+
+
 class StoryGrouping(QObject):
     """Groups the open folder in a worker process (a thread would hold the window's GIL).
 
@@ -883,7 +826,11 @@ class StoryGrouping(QObject):
     storiesReady = Signal(object)
     """The article id -> story id dict, handed over as the object itself: a ``Signal(dict)``
     copies every entry into a QVariantMap and back, 86 ms of GUI time at 100,000."""
-    _finished = Signal(str, object)
+    regrouped = Signal(object, object, object)
+    """The same dict, the one this grouping sent before it (or None) and which articles
+    moved between the two, found in the thread that received the result: what
+    :meth:`StoryTreeModel.set_stories` needs to move just those rows."""
+    _finished = Signal(str, object, object)
 
     def __init__(self, parent: QObject | None = None, *, delay_ms: int = 400) -> None:
         super().__init__(parent)
@@ -891,6 +838,9 @@ class StoryGrouping(QObject):
         self._executor: ProcessPoolExecutor | None = None
         self._running = False
         self._again = False
+        self._sent: tuple[str, dict[str, str]] | None = None
+        """The folder and grouping last received (written by the receiving thread only,
+        one grouping running at a time)."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -931,12 +881,29 @@ class StoryGrouping(QObject):
         # through the fork server and waits for it, 55 ms the window would stand still.
         threading.Thread(
             target=_submit_grouping,
-            args=(self._executor, self._folder, self._finished.emit),
+            args=(self._executor, self._folder, self._received),
             name="reader-stories-submit",
             daemon=True,
         ).start()
 
-    def _on_finished(self, folder: str, future: Future[dict[str, str]]) -> None:
+    def _received(self, folder: str, future: Future[dict[str, str]]) -> None:
+        """In the thread that got the result: what moved since the last one, then to the
+        GUI thread."""
+        change: tuple[dict[str, str], list[str]] | None = None
+        if not future.cancelled() and future.exception() is None:
+            stories = future.result()
+            sent = self._sent
+            if sent is not None and sent[0] == folder:
+                change = (sent[1], moved_articles(sent[1], stories))
+            self._sent = (folder, stories)
+        self._finished.emit(folder, future, change)
+
+    def _on_finished(
+        self,
+        folder: str,
+        future: Future[dict[str, str]],
+        change: tuple[dict[str, str], list[str]] | None,
+    ) -> None:
         self._running = False
         if self._again:
             self._again = False
@@ -950,4 +917,6 @@ class StoryGrouping(QObject):
 
             logging.getLogger(__name__).exception("grouping stories failed")
             return
+        previous, moved = change if change is not None else (None, None)
+        self.regrouped.emit(stories, previous, moved)  # the tree first: it answers members()
         self.storiesReady.emit(stories)

@@ -1,4 +1,4 @@
-"""View ▸ Group by Story: the story tree in place of the table, and what stories tell.
+"""View ▸ Group by Story: the story list in place of the table, and what stories tell.
 
 The tree shows the same filtered, sorted rows as the table, grouped; its cursor drives
 the (hidden) table's, so every command works unchanged while grouped.  Stories are
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 from reader.domain.article import ArticleSummary
 from reader.library.library import Library
 from reader.ui.article_model import ArticleFilterProxy, ArticleTableModel, Column
-from reader.ui.article_view import RoomyRowDelegate
 from reader.ui.detail_pane import DetailPane
-from reader.ui.story_model import StoryGrouping, StoryTreeModel, StoryView
+from reader.ui.story_list import StoryView
+from reader.ui.story_model import StoryGrouping, StoryTreeModel
 
 
 class StorySwitch(QObject):
@@ -51,9 +51,8 @@ class StorySwitch(QObject):
         self.view = StoryView(window)
         view = self.view
         view.setObjectName("storyView")
-        view.setModel(self.model)
+        view.set_story_model(self.model)
         view.setIconSize(QSize(16, 16))
-        view.setItemDelegate(RoomyRowDelegate(view))
         view.header().setStretchLastSection(False)
         view.header().setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         view.match_columns(table.horizontalHeader())

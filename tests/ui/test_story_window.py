@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 from reader.app import MainWindow
 from reader.ui.actions import shortcut_rows
-from reader.ui.story_model import StoryRole, StoryView
+from reader.ui.story_list import StoryView
+from reader.ui.story_model import StoryRole
 
 ID = Qt.ItemDataRole.UserRole
 SEED_FULL = "000_64786d9bbd4dc9c0.txt"
@@ -63,7 +64,7 @@ def group(qtbot, window: MainWindow, stories: int) -> StoryView:
     window.action("GroupByStory").setChecked(True)
     view = visible_list(window)
     assert isinstance(view, StoryView)
-    qtbot.waitUntil(lambda: view.model().rowCount() == stories, timeout=20_000)
+    qtbot.waitUntil(lambda: view.story_model().rowCount() == stories, timeout=20_000)
     return view
 
 
@@ -82,7 +83,7 @@ def test_group_by_story_is_a_checkable_action_with_a_shortcut_in_the_sheet(qtbot
 def test_the_seeds_become_one_story_row_with_two_articles(qtbot, seeds_copy):
     window = open_window(qtbot, seeds_copy, 2)
     view = group(qtbot, window, 1)
-    model = view.model()
+    model = view.story_model()
     story = model.index(0, 0)
     assert story.data(ID) is None
     assert story.data(StoryRole.STORY) == SEED_FULL
@@ -97,7 +98,7 @@ def test_the_seeds_become_one_story_row_with_two_articles(qtbot, seeds_copy):
 def test_stories_follow_the_search_and_a_single_article_is_a_plain_row(qtbot, news):
     window = open_window(qtbot, news, 5)
     view = group(qtbot, window, 3)
-    model = view.model()
+    model = view.story_model()
     plain = [model.index(r, 0).data(ID) for r in range(3) if not model.rowCount(model.index(r, 0))]
     assert plain == ["e.md"]
     window.findChild(QWidget, "searchField").setText("Spain")
@@ -144,7 +145,7 @@ def test_a_new_file_on_disk_joins_its_story_in_the_tree(qtbot, news):
     view = group(qtbot, window, 3)
     article(news, "0.md", "Plane carrying Wagner chief Prigozhin crashes near Moscow",
             date="2023-08-23T18:30:00Z", source="AP")
-    model = view.model()
+    model = view.story_model()
 
     def prigozhin_children() -> set[str]:
         for row in range(model.rowCount()):
