@@ -12,10 +12,11 @@ and only the wanted top-level fields are built, with PyYAML's own resolver patte
 constructors, so ``yes``, ``1_000`` and timestamps mean exactly what they mean to PyYAML.
 
 Safety comes from being conservative, not clever: anything outside the subset - flow
-collections, anchors, aliases, tags, block scalars, escapes, multi-line scalars, odd
-indentation or line breaks, control characters, impossible dates - returns None, and the
-caller loads the document with PyYAML (``yaml.CSafeLoader``), which also gives the error
-message for a document that is not valid.  Tests hold the two readers equal on the seeds
+collections, anchors, aliases, tags, block scalars, escapes other than ``\\"`` and
+``\\\\``, multi-line scalars, odd indentation or line breaks, control characters,
+impossible dates - returns None, and the caller loads the document with PyYAML
+(``yaml.CSafeLoader``), which also gives the error message for a document that is not
+valid.  Tests hold the two readers equal on the seeds
 and on generated and mutated documents.
 """
 
@@ -48,11 +49,12 @@ _SAFE_TIMESTAMP = (
     r"(?:(?:[Tt]|[ ]+)(?:[01]?[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{0,9})?"
     r"(?:[ ]*(?:Z|[-+](?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?))?)?"
 )
-# One-line scalars whose construction cannot fail: quoted text without escapes, plain text
-# starting with a letter-like character, simple numbers, ``~`` and safe dates.
+# One-line scalars whose construction cannot fail: quoted text (double-quoted with no
+# escapes but \" and \\), plain text starting with a letter-like character, simple numbers,
+# ``~`` and safe dates.
 _SCALAR_PATTERN = (
     "(?:"
-    f'"[^"\\\\{_BAD}]*"'
+    f'"[^"\\\\{_BAD}]*(?:\\\\["\\\\][^"\\\\{_BAD}]*)*"'
     f"|'[^'{_BAD}]*(?:''[^'{_BAD}]*)*'"
     f"|[^ \\[\\]{{}}&*!|>%@`,\"'#?:<=+.~0-9\\-{_BAD}][^ :#{_BAD}]*"
     f"(?:(?::(?=[^ \\n])|\\#|[ ]+(?=[^ #\\n]))[^ :#{_BAD}]*)*"
@@ -137,9 +139,9 @@ def _top_level_fields(text: str, wanted: Container[str]) -> dict[str, Any]:
     for key, value in _TOP_LEVEL_ENTRY.findall(text):
         if key not in wanted:
             continue
-        if value and value[0] == '"':
-            # The document is validated: a double-quoted value holds no escapes and ends
-            # at the next quote.
+        if value and value[0] == '"' and "\\" not in value:
+            # The document is validated: a double-quoted value without a backslash ends at
+            # the next quote.
             fields[key] = value[1 : value.index('"', 1)]
         elif value and value[0] != "#":
             fields[key] = _scalar(value)
@@ -381,7 +383,8 @@ class _Parser:
 
 # -- scalars, typed by PyYAML's own resolver and constructors ----------------------------
 
-_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"(?: +#.*)? *')
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*(?:\\["\\][^"\\]*)*)"(?: +#.*)? *')
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\])')
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'(?: +#.*)? *")
 _PLAIN_FIRST_FORBIDDEN = frozenset("[]{}&*!|>%@`,\"'#?:")
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -418,7 +421,8 @@ def _build_scalar(text: str) -> Any:
         match = _DOUBLE_QUOTED.fullmatch(text)
         if match is None:
             raise _OutsideSubsetError
-        return match.group(1)
+        inner = match.group(1)
+        return _DOUBLE_QUOTED_ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
     if first == "'":
         match = _SINGLE_QUOTED.fullmatch(text)
         if match is None:
