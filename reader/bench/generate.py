@@ -282,7 +282,7 @@ def _front_matter(
     name, domain = rng.choice(_PROVIDERS)
     title = _story_title(rng, story) if story else _title(rng)
     if rng.random() < 0.01:
-        # An escaped quote: valid YAML that reader's fast path hands to the real loader.
+        # An escaped quote (as a JSON-minded writer quotes a title): valid YAML.
         title = f'{title} "{rng.choice(_WORDS)}"'
     stamp, year, month, *_ = _timestamp(rng)
     if story is not None:

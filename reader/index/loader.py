@@ -28,7 +28,14 @@ from reader.domain.article import ArticleSummary, Problem
 from reader.domain.query import fold
 
 from .cache import IndexCache, summaries_from_json, summary_to_json
-from .scan import UNREAD_STAMP, FileStamp, is_article_name, read_summary, scan_folder_report
+from .scan import (
+    UNREAD_STAMP,
+    FileStamp,
+    is_article_name,
+    read_summary,
+    read_summary_and_front_matter,
+    scan_folder_report,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -356,23 +363,16 @@ def describe_story_chunk(
     root: str, ids: list[str], describe: Callable[[ArticleSummary], D]
 ) -> list[tuple[EncodedRow, D, str]]:
     """:func:`describe_chunk`, plus each file's story features JSON from the same read: the
-    summary and body are the ones just parsed; only a file that lists related coverage is
-    read again (from the page cache) for that list."""
-    from reader.domain.frontmatter import split_front_matter
-    from reader.domain.parse import decode, read_file_bytes
+    summary, body and (for a file that lists related coverage) front matter are the ones
+    just parsed, so no file is read or split twice."""
     from reader.domain.stories import features_from_summary
 
     root_path = Path(root)
     described: list[tuple[EncodedRow, D, str]] = []
     for article_id in ids:
-        summary, stamp, body = read_summary(root_path, article_id)
-        yaml_text = None
-        if summary.has_related and not summary.is_error:
-            try:
-                text = decode(read_file_bytes(root_path / article_id))
-                yaml_text = split_front_matter(text).yaml_text
-            except Exception:  # the file changed or went away: its features go without
-                yaml_text = None
+        summary, stamp, body, yaml_text = read_summary_and_front_matter(root_path, article_id)
+        if not summary.has_related or summary.is_error:
+            yaml_text = None
         features = features_from_summary(summary, body, yaml_text)
         described.append((
             _encoded(article_id, summary, stamp, body),

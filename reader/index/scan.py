@@ -170,10 +170,19 @@ def read_summary(root: Path, article_id: str) -> tuple[ArticleSummary, FileStamp
     handle, so a cache never pairs new content with an old stamp; None if the file could
     not be opened) and the body text.
     """
+    summary, stamp, body, _yaml_text = read_summary_and_front_matter(root, article_id)
+    return summary, stamp, body
+
+
+def read_summary_and_front_matter(
+    root: Path, article_id: str
+) -> tuple[ArticleSummary, FileStamp | None, str, str | None]:
+    """:func:`read_summary`, plus the front matter's text as it was read (None when there
+    is none or the file is an error row), for a caller that reads more from it."""
     from reader.domain.parse import (
         error_summary,
         os_error_problem,
-        parse_summary,
+        parse_summary_and_front_matter,
         read_article_file,
         too_large_problem,
     )
@@ -181,17 +190,17 @@ def read_summary(root: Path, article_id: str) -> tuple[ArticleSummary, FileStamp
     try:
         content = read_article_file(os.path.join(root, article_id))
     except OSError as exc:
-        return error_summary(article_id, os_error_problem(exc)), None, ""
+        return error_summary(article_id, os_error_problem(exc)), None, "", None
     stamp = FileStamp(content.size, content.mtime_ns, content.inode)
     if content.data is None:
-        return error_summary(article_id, too_large_problem(content.size)), stamp, ""
+        return error_summary(article_id, too_large_problem(content.size)), stamp, "", None
     try:
-        summary, body = parse_summary(article_id, content.data)
+        summary, body, yaml_text = parse_summary_and_front_matter(article_id, content.data)
     except Exception as exc:  # a parser bug must cost one file, never the whole folder
         log.debug("reading %s failed", article_id, exc_info=True)
         problem = Problem(
             f"reader could not read this file ({type(exc).__name__}: {exc}); "
             "please report it with the file attached"
         )
-        return error_summary(article_id, problem), stamp, ""
-    return summary, stamp, body
+        return error_summary(article_id, problem), stamp, "", None
+    return summary, stamp, body, yaml_text

@@ -222,10 +222,11 @@ def test_a_parser_bug_costs_one_file_not_the_folder(
 ) -> None:
     write(tmp_path, "boom.txt")
 
-    def exploding(article_id: str, data: bytes) -> None:
+    def exploding(article_id: str, data: bytes, *, full: bool) -> None:
         raise IndexError("string index out of range")
 
-    monkeypatch.setattr(parse, "parse_summary", exploding)
+    # Deep in the parser, under every entry point read_summary may use.
+    monkeypatch.setattr(parse, "_parse", exploding)
     summary, stamp, _body = read_summary(tmp_path, "boom.txt")
     assert stamp is not None
     assert summary.error is not None
