@@ -1475,7 +1475,8 @@ class ArticleFilterProxy(_SortedRows):
             self._filter_worker = Worker("reader-filter")
             self._filter_poster = GuiPoster(self)
             # Not a bound method: the proxy is on its way out when this runs.
-            self.destroyed.connect(partial(_stop_filter_worker, self._filter_worker))
+            stop = partial(_stop_filter_worker, self._filter_poster, self._filter_worker)
+            self.destroyed.connect(stop)
         version = source.content_version
         query, body = self._query, dict(self._body)
         if self._records_version == version:
@@ -1565,7 +1566,10 @@ _KEY = operator.attrgetter("key")
 _FOLDED = operator.attrgetter("folded")
 
 
-def _stop_filter_worker(worker: Worker, *_destroyed: object) -> None:
+def _stop_filter_worker(poster: GuiPoster, worker: Worker, *_destroyed: object) -> None:
+    """A proxy going away: a judgement still running finishes, and its result is dropped
+    (the poster is the proxy's child, still there while ``destroyed`` is delivered)."""
+    poster.close()
     worker.shutdown()
 
 
