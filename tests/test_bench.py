@@ -96,6 +96,8 @@ def test_bench_prints_every_row_with_a_value(
             str(markdown),
             "--json",
             str(raw),
+            "--type-at",
+            "0",
         ]
     )
 
@@ -108,6 +110,9 @@ def test_bench_prints_every_row_with_a_value(
         assert line is not None, f"no row for {row.label!r}"
         assert line[len(row.label) :].split()[0] != "-", f"no value for {row.label!r}"
         assert f"| {row.label} |" in markdown.read_text()
+    for heading in ("cold start, 50 articles, 1 runs", "warm start, 50 articles, 1 runs"):
+        assert heading in output, f"no issue table {heading!r}"
+        assert f"**{heading}**" in markdown.read_text()
     folder = Path(results[0]["folder"]["root"])
     assert "published: false" in (folder / results[0]["folder"]["publish_target"]).read_text(), (
         "the probe puts back the files it changed"

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import reader
 from reader.bench.generate import DEFAULT_SEED
-from reader.bench.measure import MEASUREMENTS, bench_size, render_markdown, render_text
+from reader.bench.measure import (
+    MEASUREMENTS,
+    bench_size,
+    render_issue_markdown,
+    render_issue_text,
+    render_markdown,
+    render_text,
+)
 
 
 def _sizes(text: str) -> list[int]:
@@ -88,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up on the window loading after this long (default: by size)",
     )
     parser.add_argument(
+        "--type-at",
+        type=float,
+        metavar="SECONDS",
+        help="when, after the warm window is shown, it types its word (default 10, as an "
+        "editor searching soon after opening)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="DIR",
@@ -147,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             keep=args.keep,
             load_timeout=args.load_timeout,
             profile_dir=args.profile,
+            type_at=args.type_at,
             progress=progress,
         )
         results.append(result)
         print(render_text(result), end="\n\n", flush=True)
+    print(render_issue_text(results), end="\n\n", flush=True)
     stories_table = ""
     if args.stories:
         from reader.bench import stories_eval
@@ -163,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(
             "\n\n".join([render_markdown(result) for result in results]
+                         + [render_issue_markdown(results)]
                          + ([stories_table] if stories_table else [])) + "\n",
             encoding="utf-8",
         )

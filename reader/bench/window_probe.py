@@ -31,8 +31,11 @@ What is measured, all with the event loop running (waits are nested ``QEventLoop
 ``--load-only`` stops after loading.  ``--spread-edits`` (the benchmark's warm-cache window run)
 follows loading with five edits spread across the folder (``spread_visible_s``, each one's
 time from the write to its new title in the list; in-place writes and rename-over saves
-alternately) and one search keystroke, with the worst event-loop gap of each
-(``gap_spread_s``, ``gap_search_s``).
+alternately) and then, once :data:`TYPE_AT_S` have passed since ``show()``, a word typed
+into search a key every :data:`TYPE_KEY_MS` (``--type-word``), with the worst event-loop
+gap of each (``gap_spread_s``; ``gap_search_s`` from the first key until the list is settled,
+body matches in; ``typed_at_s`` says when the first key went in, after ``show()``;
+``type_rows`` the shown rows before and after).
 
 Files the probe changes get their original bytes back before it exits (the parent restores
 them too, in case the probe dies).  Each step records an error and moves on rather than
@@ -68,6 +71,11 @@ SPREAD_FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
 """Where in the sorted file names the spread edits land."""
 SPREAD_PAUSE_S = 0.5
 """Between two spread edits: each is measured on its own, not as part of a burst."""
+TYPE_AT_S = 10.0
+"""When, after ``show()``, the spread run types its word: an editor searching soon after
+opening, while idle-time work over every row may still be going on."""
+TYPE_KEY_MS = 60
+"""Between two keys of the typed word: a brisk typist."""
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -97,6 +105,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-id", required=True, help="article whose title is changed on disk")
     parser.add_argument("--publish-id", required=True, help="unpublished article to publish")
     parser.add_argument("--search-text", default="q", help="the one keystroke typed into search")
+    parser.add_argument(
+        "--type-at",
+        type=float,
+        default=TYPE_AT_S,
+        help="seconds after show() the --spread-edits run types its word (default %(default)s)",
+    )
+    parser.add_argument(
+        "--type-word",
+        default="climate",
+        help="the word the --spread-edits run types, a key every 60 ms (default %(default)s)",
+    )
     parser.add_argument("--launched-at", type=float, default=None, help="parent's time.time()")
     parser.add_argument("--load-timeout", type=float, default=120.0)
     parser.add_argument(
@@ -120,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         type=Path,
         metavar="FILE",
-        help="cProfile the GUI thread from building the window until loaded; stats to FILE, "
-        "and what every thread was doing during each event-loop stall to FILE.stalls.txt",
+        help="cProfile the GUI thread from building the window until loaded; stats to FILE "
+        "(and the typed word's to FILE.typing.prof), and what every thread was doing during "
+        "each event-loop stall to FILE.stalls.txt",
     )
     args = parser.parse_args(argv)
     results = Probe(args).run()
@@ -170,7 +190,7 @@ class Probe:
                 self._step("spread", self._choose_spread_targets)
                 for name, action in (
                     ("spread", self._spread_edits),
-                    ("search", self._search_keystroke),
+                    ("search", self._type_word),
                 ):
                     self.ticks.reset()
                     self._step(name, action)
@@ -268,7 +288,7 @@ class Probe:
         self.window = MainWindow(self.folder)
         self.window.resize(1280, 800)
         self.window.show()
-        shown = time.perf_counter()
+        shown = self.shown_at = time.perf_counter()
         self.ticks.start()
         if self.stalls is not None:
             self.stalls.start()
@@ -544,6 +564,77 @@ class Probe:
         self.results["search_rows"] = [before, proxy.rowCount()]
         field.clear()
         self.wait_until(lambda: proxy.rowCount() == before, 10)
+
+    def _type_word(self) -> None:
+        """The editor types a word soon after opening: :data:`TYPE_AT_S` after ``show()``,
+        one key every :data:`TYPE_KEY_MS`, each key a separate turn of the event loop, then
+        until the list (body matches included) has been still for :data:`SETTLE_S`.  The
+        event-loop gaps meanwhile are what the editor feels as keys that do not appear."""
+        from PySide6.QtCore import Qt, QTimer
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QLineEdit
+
+        field = self.window.findChild(QLineEdit, "searchField")
+        if field is None:
+            raise LookupError("the window has no line edit named searchField")
+        proxy = self.view.model()
+        before = proxy.rowCount()
+        wait = self.args.type_at - (time.perf_counter() - self.shown_at)
+        if wait > 0:
+            self.run_for(wait)
+        marks: dict[str, float] = {}
+
+        def changed(*_: object) -> None:
+            marks["last"] = time.perf_counter()
+
+        library = self.window.library()
+        signals = [proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged]
+        for signal in (*signals, library.bodySearchFinished):
+            signal.connect(changed)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        keys = list(self.args.type_word)
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(TYPE_KEY_MS)
+
+        def next_key() -> None:
+            if keys:
+                QTest.keyClick(field, keys.pop(0))
+            if not keys:
+                timer.stop()
+                marks["typed"] = time.perf_counter()
+
+        profiler = None
+        if self.args.profile is not None:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        self.ticks.reset()
+        started = time.perf_counter()
+        self.results["typed_at_s"] = started - self.shown_at
+        next_key()
+        timer.timeout.connect(next_key)
+        timer.start()
+        word = self.args.type_word
+
+        def settled() -> bool:
+            if "typed" not in marks or field.text() != word:
+                return False
+            if proxy.missing_body_terms():
+                return False
+            last = max(marks["typed"], marks.get("last", 0.0))
+            return time.perf_counter() - last >= SETTLE_S
+
+        if not self.wait_until(settled, 20):
+            self.results["errors"].append("search: the typed word's results never settled")
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(f"{self.args.profile}.typing.prof")
+        for signal in (*signals, library.bodySearchFinished):
+            signal.disconnect(changed)
+        self.results["type_settled_s"] = marks.get("last", started) - started
+        self.results["type_rows"] = [before, proxy.rowCount()]
 
     def _publish_toggle(self) -> None:
         from PySide6.QtCore import QItemSelectionModel

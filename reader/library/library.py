@@ -373,6 +373,15 @@ class Library(QObject):
     ) -> None:
         if generation != self._generation:
             return
+        articles = self._articles
+        ids = [summary.id for summary in batch]
+        if articles.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
+            # All new (every batch of a warm start): stored in one call, not one per
+            # article; their URL keys come after the load (_index_urls) either way.
+            articles.update(zip(ids, batch, strict=True))
+            self._emit_chunked(self.articlesAdded, batch)
+            self.loadProgress.emit(done, total)
+            return
         added: list[ArticleSummary] = []
         changed: list[ArticleSummary] = []
         for summary in batch:

@@ -19,10 +19,12 @@ import bisect
 import gc
 import operator
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
-from itertools import compress
+from functools import partial
+from itertools import compress, groupby
 from time import perf_counter
 from typing import Any
 
@@ -53,6 +55,7 @@ from reader.domain.query import (
     fold,
 )
 from reader.domain.query import parse as parse_query
+from reader.library.workers import GuiPoster, Worker, result_or_none
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -322,13 +325,17 @@ class _SortedRows(QAbstractTableModel):
 
 
 def _gap_runs(gaps: list[int]) -> list[tuple[int, int, int]]:
-    """``(gap, first, last)`` for each run of equal neighbouring values in ``gaps``."""
+    """``(gap, first, last)`` for each run of equal neighbouring values in ``gaps``.
+
+    Grouped by ``itertools.groupby`` (C): a warm start's batches are a run or two each,
+    and a Python step per row here was 0.1 s of a warm start of 100,000.
+    """
     runs: list[tuple[int, int, int]] = []
-    for i, gap in enumerate(gaps):
-        if runs and runs[-1][0] == gap:
-            runs[-1] = (gap, runs[-1][1], i)
-        else:
-            runs.append((gap, i, i))
+    first = 0
+    for gap, members in groupby(gaps):
+        count = len(list(members))
+        runs.append((gap, first, first + count - 1))
+        first += count
     return runs
 
 
@@ -666,9 +673,8 @@ class ArticleTableModel(_SortedRows):
 
         def register(rows: list[_Row]) -> None:
             self.content_version += 1
-            for new_row in rows:
-                self._count(new_row.summary, +1)
-                self._rows_by_id[new_row.summary.id] = new_row
+            self._count_rows(rows, +1)
+            self._rows_by_id.update(zip(map(_AID, rows), rows, strict=True))
 
         self._insert_runs(new_keys, new_rows, gaps, register)
 
@@ -690,9 +696,8 @@ class ArticleTableModel(_SortedRows):
         old_rows, old_keys = self._rows, self._keys
         self._rows = old_rows[:position] + new_rows + old_rows[position:]
         self._keys = old_keys[:position] + new_keys + old_keys[position:]
-        for new_row in new_rows:
-            self._count(new_row.summary, +1)
-            self._rows_by_id[new_row.summary.id] = new_row
+        self._count_rows(new_rows, +1)
+        self._rows_by_id.update(zip(map(_AID, new_rows), new_rows, strict=True))
         self.endInsertRows()
 
         self.content_version += 1
@@ -815,6 +820,19 @@ class ArticleTableModel(_SortedRows):
         elif not summary.published:
             self._unpublished += delta
 
+    def _count_rows(self, rows: list[_Row], delta: int) -> None:
+        """:meth:`_count` for many rows: most have no problems, so ``is_error`` (two
+        property calls) is asked only of those that have some."""
+        problems = unpublished = 0
+        for row in rows:
+            summary = row.summary
+            if summary.problems and summary.is_error:
+                problems += 1
+            elif not summary.published:
+                unpublished += 1
+        self._problems += delta * problems
+        self._unpublished += delta * unpublished
+
     def _recount(self) -> None:
         self._unpublished = self._problems = 0
         for row in self._rows:
@@ -927,6 +945,11 @@ class ArticleFilterProxy(_SortedRows):
         self._prefold_rows: list[_Row] = []
         self._loading_since: float | None = None
         self._sorting = False
+        # A long list's filter is judged on a worker thread (BACKGROUND_FILTER_ROWS);
+        # each new filter supersedes the judgement still on its way.
+        self._filter_request = self._judged_request = 0
+        self._filter_worker: Worker | None = None
+        self._filter_poster: GuiPoster | None = None
         # Relative dates (date:today, 7d) are resolved when a query is parsed: a new day
         # parses the current texts again.
         self._today = date.today()
@@ -1105,7 +1128,12 @@ class ArticleFilterProxy(_SortedRows):
         rows, keys = source.stored_rows(), source.stored_keys()  # type: ignore[union-attr]
         if self._query.is_empty:
             return list(rows), list(keys)
-        verdicts = self._query.judge(self._records(), self._body)
+        return self._picked(self._query.judge(self._records(), self._body))
+
+    def _picked(self, verdicts: list[bool]) -> tuple[list[_Row], list[tuple]]:
+        """The source's stored rows (and keys) whose verdict is True, and the pinned one."""
+        source = self._source
+        rows, keys = source.stored_rows(), source.stored_keys()  # type: ignore[union-attr]
         pinned = source.stored_row(self._pinned) if self._pinned else None  # type: ignore[union-attr]
         if pinned is not None:
             verdicts[bisect.bisect_left(keys, source.key_of(pinned))] = True  # type: ignore[union-attr]
@@ -1121,14 +1149,7 @@ class ArticleFilterProxy(_SortedRows):
         source = self._source
         if self._records_version != source.content_version:  # type: ignore[union-attr]
             rows = source.stored_rows()  # type: ignore[union-attr]
-            records = list(map(_FOLDED, rows))
-            record, position = self.folded.record, -1
-            with suppress(ValueError):  # list.index finds the rows not folded yet in C
-                while True:
-                    position = records.index(None, position + 1)
-                    row = rows[position]
-                    records[position] = row.folded = record(row.summary)
-            self._records_list = records
+            self._records_list = _records_of(rows, self.folded)
             self._records_version = source.content_version  # type: ignore[union-attr]
         return self._records_list
 
@@ -1241,6 +1262,8 @@ class ArticleFilterProxy(_SortedRows):
         source = self._source
         if source is None:
             return
+        if self._query.is_empty and self._follow_additions(article_ids):
+            return
         key = source.key_of
         removed: list[int] = []  # stored positions of rows no longer shown
         added: list[_Row] = []
@@ -1290,6 +1313,31 @@ class ArticleFilterProxy(_SortedRows):
             return
         self._remove_positions(removed)
         self._insert(keyed, None if removed else gaps)
+
+    def _follow_additions(self, article_ids: list[str]) -> bool:
+        """:meth:`_follow` for what a load sends, rows the source has just added while no
+        filter is set: every one is shown, so none is judged, and each is looked up once
+        (a Python step per id of the general case was 0.25-0.5 s of a warm start of
+        100,000).  False, having done nothing, when any id is not such a row."""
+        source = self._source
+        assert source is not None
+        shown = self._shown
+        if any(map(shown.__contains__, article_ids)):
+            return False
+        added = list(map(source.stored_row, dict.fromkeys(article_ids)))
+        if None in added:
+            return False
+        self._prefold_rows += added
+        if not self._prefold_timer.isActive():
+            self._prefold_timer.start()
+        keyed = sorted(zip(map(_KEY, added), added, strict=True))  # type: ignore[arg-type]
+        keys = self._keys
+        gaps = [bisect.bisect_left(keys, row_key) for row_key, _row in keyed]
+        if len(added) > WIDE_FILTER_CHANGE and len(_gap_runs(gaps)) > MAX_CHANGE_RUNS:
+            self._relayout(lambda: self._merged(set(), keyed, gaps))
+        else:
+            self._insert(keyed, gaps)
+        return True
 
     def _merged(
         self, gone: set[str], keyed: list[tuple[tuple, _Row]], gaps: list[int] | None
@@ -1395,13 +1443,76 @@ class ArticleFilterProxy(_SortedRows):
         """Decide every row under the new filter and show the result.
 
         Every row is decided in one compiled pass (25-35 ms at 100,000 for a metadata
-        query).  A few rows that flip are removed and inserted as runs; past
-        :data:`WIDE_FILTER_CHANGE` the shown rows are replaced in one layout change.
+        query on an idle machine, 70-90 ms on a busy one, twice a keystroke once the body
+        matches come in).  From :data:`BACKGROUND_FILTER_ROWS` rows on, that pass runs on
+        a worker thread and the result is shown when it comes back, so typing never waits
+        for it (:meth:`_judge_in_background`).  A few rows that flip are removed and
+        inserted as runs; past :data:`WIDE_FILTER_CHANGE` the shown rows are replaced in
+        one layout change.
         """
-        if self._source is not None:
-            rows, keys = self._pick()
-            if len(rows) != len(self._rows) or rows != self._rows:
-                self._show(rows, keys)
+        self._filter_request += 1
+        source = self._source
+        if (
+            source is not None
+            and not self._query.is_empty
+            and len(source.stored_rows()) >= BACKGROUND_FILTER_ROWS
+        ):
+            self._judge_in_background()
+            return
+        self._judged_request = self._filter_request  # any judgement on its way is stale
+        if source is not None:
+            self._show_picked(*self._pick())
+        self.queryChanged.emit()
+
+    def is_judging(self) -> bool:
+        """Whether a new filter is still being judged on the worker thread (the rows
+        shown are the previous filter's until it is done)."""
+        return self._filter_poster is not None and self._judged_request < self._filter_request
+
+    def _show_picked(self, rows: list[_Row], keys: list[tuple]) -> None:
+        if len(rows) != len(self._rows) or rows != self._rows:
+            self._show(rows, keys)
+
+    def _judge_in_background(self) -> None:
+        """Judge every row on the filter worker: the records list and the body answers are
+        handed over as they are now (neither is changed in place: a change makes new
+        ones), and the verdicts come back to :meth:`_on_judged`."""
+        source = self._source
+        assert source is not None
+        if self._filter_worker is None or self._filter_poster is None:
+            self._filter_worker = Worker("reader-filter")
+            self._filter_poster = GuiPoster(self)
+            # Not a bound method: the proxy is on its way out when this runs.
+            stop = partial(_stop_filter_worker, self._filter_poster, self._filter_worker)
+            self.destroyed.connect(stop)
+        version = source.content_version
+        query, body = self._query, dict(self._body)
+        if self._records_version == version:
+            job = partial(_judge_records, query, body, self._records_list)
+        else:
+            # Rows not folded yet (a keystroke soon after a load) are folded there too:
+            # the worker gets a snapshot of the rows, which the source changes in place.
+            job = partial(_judge_rows, query, body, list(source.stored_rows()), self.folded)
+        judged = self._filter_worker.submit(job)
+        handle = partial(self._on_judged, self._filter_request, version)
+        self._filter_poster.when_done(judged, handle)
+
+    def _on_judged(
+        self, request: int, version: int, done: Future[tuple[list[Folded], list[bool]]]
+    ) -> None:
+        if request != self._filter_request or self._source is None:
+            return  # a newer filter is on its way
+        self._judged_request = request
+        judged = result_or_none(done)
+        verdicts = None if judged is None else judged[1]
+        if judged is not None and version == self._source.content_version:
+            self._records_list, self._records_version = judged[0], version
+        if verdicts is None or version != self._source.content_version:
+            # The rows changed meanwhile (a file, a load): the verdicts no longer line up
+            # with them, so this once the rows are judged here and now.
+            self._show_picked(*self._pick())
+        else:
+            self._show_picked(*self._picked(verdicts))
         self.queryChanged.emit()
 
     def _show(self, rows: list[_Row], keys: list[tuple]) -> None:
@@ -1459,7 +1570,50 @@ class ArticleFilterProxy(_SortedRows):
 
 
 _AID = operator.attrgetter("aid")
+_KEY = operator.attrgetter("key")
 _FOLDED = operator.attrgetter("folded")
+
+
+def _stop_filter_worker(poster: GuiPoster, worker: Worker, *_destroyed: object) -> None:
+    """A proxy going away: a judgement still running finishes, and its result is dropped
+    (the poster is the proxy's child, still there while ``destroyed`` is delivered)."""
+    poster.close()
+    worker.shutdown()
+
+
+def _records_of(rows: list[_Row], folded: FoldedCache) -> list[Folded]:
+    """The search records of ``rows``, folding (and keeping on its row) any not made yet."""
+    records = list(map(_FOLDED, rows))
+    record, position = folded.record, -1
+    with suppress(ValueError):  # list.index finds the rows not folded yet in C
+        while True:
+            position = records.index(None, position + 1)
+            row = rows[position]
+            records[position] = row.folded = record(row.summary)
+    return records
+
+
+def _judge_records(
+    query: Query, body: dict[str, set[str]], records: list[Folded]
+) -> tuple[list[Folded], list[bool]]:
+    """The filter worker's job when every record is at hand."""
+    return records, query.judge(records, body)
+
+
+def _judge_rows(
+    query: Query, body: dict[str, set[str]], rows: list[_Row], folded: FoldedCache
+) -> tuple[list[Folded], list[bool]]:
+    """The filter worker's job when some rows are not folded yet."""
+    return _judge_records(query, body, _records_of(rows, folded))
+
+
+BACKGROUND_FILTER_ROWS = 20_000
+"""From this many rows on, a new filter is judged on a worker thread.  On the GUI thread a
+keystroke at 100,000 rows held the window 160-400 ms (a pass over every row for the
+keystroke and another when its body matches came in); on the worker, Python hands the
+interpreter lock back to the GUI thread every 0.5 ms (``main_window.GIL_SWITCH_INTERVAL_S``),
+so the window keeps answering and the list follows a moment later.  Shorter lists are
+judged at once, which keeps the filter synchronous where it costs nothing."""
 
 
 def _run_count(positions: list[int]) -> int:

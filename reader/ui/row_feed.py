@@ -74,12 +74,16 @@ class RowFeed(QObject):
         self._pending.extend(summaries)
         if self._timer.isActive():
             return
-        if self._model.rowCount() >= COALESCE_ADDITIONS_FROM_ROWS:
-            self._timer.start(COALESCE_ADDITIONS_MS)
-            return
+        # Pooled until that long after the last merge, not after this batch: the last
+        # batch of a warm start then waits for what is left of the interval, not all of it.
+        interval = (
+            COALESCE_ADDITIONS_MS
+            if self._model.rowCount() >= COALESCE_ADDITIONS_FROM_ROWS
+            else ADDITIONS_MIN_INTERVAL_MS
+        )
         since_last_ms = self._since_merge.elapsed() if self._since_merge.isValid() else -1
-        if 0 <= since_last_ms < ADDITIONS_MIN_INTERVAL_MS:
-            self._timer.start(ADDITIONS_MIN_INTERVAL_MS - since_last_ms)
+        if 0 <= since_last_ms < interval:
+            self._timer.start(interval - since_last_ms)
         else:
             self._merge()
 

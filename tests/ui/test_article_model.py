@@ -470,3 +470,85 @@ def test_idle_work_waits_while_the_folder_is_read(model, qtbot, monkeypatch):
     assert tally.totals()["all"] == 50
     proxy.set_search_text("title 0001")  # the records folded meanwhile answer it
     assert [proxy.article_id_at(row) for row in range(proxy.rowCount())] == ["a/0001.md"]
+
+
+def test_a_long_list_is_filtered_on_a_worker_with_the_same_rows_as_at_once(
+    model, request, qtbot, monkeypatch
+):
+    """From BACKGROUND_FILTER_ROWS rows on (made small here) a keystroke's verdicts are
+    made on a worker thread: until they come back the list shows the previous filter's
+    rows, and then exactly the rows the synchronous path shows, for every kind of query,
+    body answers, the pinned row and a live change that lands while it is judged."""
+    from reader.ui import article_model
+
+    model.reset_articles([make(i) for i in range(150)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    tester = ModelTester(request.config)
+    tester.check(proxy, force_py=True)
+    steps = [
+        lambda: proxy.set_search_text("title 00"),
+        lambda: proxy.set_search_text("title 001"),
+        lambda: proxy.set_body_matches("title 001", {"a/0120.md", "a/0140.md"}),
+        lambda: proxy.set_pinned_id("a/0077.md"),
+        lambda: proxy.set_state_filter(StateFilter.PUBLISHED),
+        lambda: proxy.set_search_text("-media source 3"),
+        lambda: proxy.set_pinned_id(None),
+        lambda: proxy.set_search_text(""),
+        lambda: proxy.set_state_filter(StateFilter.ALL),
+    ]
+    for number, step in enumerate(steps):
+        monkeypatch.setattr(article_model, "BACKGROUND_FILTER_ROWS", 10**9)
+        step()
+        at_once = [proxy.article_id_at(row) for row in range(proxy.rowCount())]
+        monkeypatch.setattr(article_model, "BACKGROUND_FILTER_ROWS", 100)
+        proxy._refilter()
+        if not proxy.query().is_empty:
+            assert proxy.is_judging()
+        if number == 2:  # a file changes while the worker judges: judged again here
+            model.update_articles([make(5, title="Title 0011 renamed")])
+            at_once = _decided_one_by_one(proxy)
+        qtbot.waitUntil(lambda: not proxy.is_judging())
+        assert [proxy.article_id_at(row) for row in range(proxy.rowCount())] == at_once
+        assert at_once == _decided_one_by_one(proxy)
+    assert proxy.rowCount() == 150
+
+
+def test_a_newer_filter_supersedes_the_one_being_judged(model, qtbot, monkeypatch):
+    """Typing on while the worker judges: only the newest filter's rows are shown."""
+    from reader.ui import article_model
+
+    monkeypatch.setattr(article_model, "BACKGROUND_FILTER_ROWS", 10)
+    model.reset_articles([make(i) for i in range(60)])
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    shown_counts = []
+    proxy.queryChanged.connect(lambda: shown_counts.append(proxy.rowCount()))
+    for text in ("t", "ti", "tit", "title 004"):
+        proxy.set_search_text(text)
+    qtbot.waitUntil(lambda: not proxy.is_judging())
+    assert [proxy.article_id_at(row) for row in range(proxy.rowCount())] == [
+        f"a/{i:04d}.md" for i in (4, *range(40, 50))
+    ]
+    assert shown_counts == [11], "the superseded filters were never shown"
+
+
+def test_rows_added_to_an_unfiltered_list_arrive_as_in_one_batch(model, request):
+    """A load's batches go into an unfiltered list without being judged (newest first,
+    older ones, scattered ones, ids added twice): the same rows in the same order as one
+    reset with every article, under the model tester's watch."""
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    tester = ModelTester(request.config)
+    tester.check(proxy, force_py=True)
+    rng = random.Random(7)
+    numbers = list(range(400))
+    batches = [numbers[:50], numbers[50:250], rng.sample(range(400, 900), 300), [3, 901]]
+    for batch in batches:
+        model.add_articles([make(i) for i in batch])
+        shown = [proxy.article_id_at(row) for row in range(proxy.rowCount())]
+        assert shown == ids_in_view_order(model)
+    everything = ArticleTableModel()
+    everything.reset_articles([make(i) for i in {i for batch in batches for i in batch}])
+    assert ids_in_view_order(model) == ids_in_view_order(everything)
+    assert model.counts() == everything.counts()
