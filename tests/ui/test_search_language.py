@@ -153,8 +153,9 @@ def test_the_same_queries_give_the_same_ids_in_the_cli_and_the_window(
     for query, expected in CASES:
         assert cli_ids(capsys, folder, query) == expected, query
         search.setText(query)
-        # Metadata answers at once; body words arrive from the index shortly after.
-        qtbot.waitUntil(lambda expected=expected: window_ids(window) == expected, timeout=3000)
+        # Metadata answers at once; body words arrive from the index shortly after. The wait
+        # is a bound, not a speed claim: on a loaded 2-core machine the index took over 3 s.
+        qtbot.waitUntil(lambda expected=expected: window_ids(window) == expected, timeout=15_000)
         assert error.text() == "", query
 
 
