@@ -435,6 +435,8 @@ class _Entry:
     time: float | None
     category: str
     """The features' time and category, one attribute away: the pair loop reads them."""
+    slot: int | None
+    """The time slot (:func:`_slot`) the article is posted under."""
     keys: tuple[str, ...] = ()
     title_norm: float = 0.0
     full_norm: float = 0.0
@@ -591,7 +593,7 @@ class StoryGrouper:
             if self._df[token] <= 0:
                 del self._df[token]
             _discard(self._holders(), token, article_id)
-        slot = _slot(entry.features.time)
+        slot = entry.slot
         for token in entry.title:
             _unpost(self._title_postings, token, slot, article_id)
         for token in entry.keys:
@@ -615,7 +617,8 @@ class StoryGrouper:
         title = frozenset(features.title_words)
         context = features.context_words
         words = title.union(context) if context else title
-        entry = _Entry(features, title, context, words, features.time, features.category)
+        slot = _slot(features.time)
+        entry = _Entry(features, title, context, words, features.time, features.category, slot)
         article_id = features.id
         self._entries[article_id] = entry
         df, postings = self._df, self._any_postings
@@ -632,7 +635,6 @@ class StoryGrouper:
                 postings[token].add(article_id)
         # Not a call per word (_post was): a sixth of grouping 100,000 went to those calls.
         title_postings = self._title_postings
-        slot = _slot(features.time)
         for token in title:
             title_postings[token].setdefault(slot, set()).add(article_id)
         for url in features.urls:
@@ -654,7 +656,7 @@ class StoryGrouper:
         """Recompute an article's keys and norms after its words' weights moved."""
         entry = self._entries[article_id]
         df = self._df
-        slot = _slot(entry.features.time)
+        slot = entry.slot
         for token in entry.keys:
             _unpost(self._key_postings, token, slot, article_id)
         # A word no other article has finds nothing: keys are the rarest *shared* words.
@@ -685,7 +687,7 @@ class StoryGrouper:
         slots are looked at: pairs more than :data:`MAX_APART_DAYS` apart are never linked.
         """
         entry = self._entries[article_id]
-        slot = _slot(entry.time)
+        slot = entry.slot
         # Every posting set first, then one union in C: a union call per set and slot was
         # most of the cost of finding candidates.
         pieces: list[set[str] | None] = []
@@ -885,19 +887,20 @@ def cluster_component(
         sums = {a: {b: v for b, v in edges.get(a, {}).items() if b in parent} for a in ids}
         eligible = {a: {b for b, v in row.items() if v >= STRONG_LINK} for a, row in sums.items()}
     else:
+        root_of = {i: find(i) for i in ids}  # one find per article, not one per edge end
         members = defaultdict(list)
         for i in ids:
-            members[find(i)].append(i)
+            members[root_of[i]].append(i)
         sums = {root: {} for root in members}
         eligible = {root: set() for root in members}
         for a in ids:
-            ra = find(a)
+            ra = root_of[a]
             row = sums[ra]
             # Sorted: a cluster's sums add in one order however the edges were stored.
             for b, similarity in sorted(edges.get(a, {}).items()):
-                if b not in parent:
+                rb = root_of.get(b)
+                if rb is None:
                     continue
-                rb = find(b)
                 if ra != rb:
                     row[rb] = row.get(rb, 0.0) + min(similarity, 1.0)
                     if similarity >= STRONG_LINK:
