@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from reader.domain.article import ArticleSummary
-from reader.domain.urls import safe_url, url_host
+from reader.domain.urls import safe_url, scheme_name, url_host
 
 if TYPE_CHECKING:
     from reader.domain.original_cache import OriginalCache
@@ -206,8 +206,8 @@ def candidate_urls(summary: ArticleSummary) -> list[str]:
         raise OriginalError(
             f"{name} has no originalUrl, webUrl or ampWebUrl to read the original from."
         )
-    scheme = listed[0].split(":", 1)[0][:20] if ":" in listed[0] else ""
-    what = f"a {scheme}: link" if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) else "not a link"
+    scheme = scheme_name(listed[0])
+    what = f"a {scheme}: link" if scheme else "not a link"
     raise OriginalError(
         f"The original of {name} was not fetched: its address is {what}, "
         "and only http and https pages are read."
@@ -289,8 +289,8 @@ class _SchemeCheckingRedirects(urllib.request.HTTPRedirectHandler):
             target = urljoin(req.full_url, location.strip())
             if safe_url(target) is None:
                 host = url_host(req.full_url) or "the site"
-                scheme = target.split(":", 1)[0][:20] if ":" in target else ""
-                shown = f"a {scheme}: address" if scheme.isalpha() else "an address"
+                scheme = scheme_name(target)
+                shown = f"a {scheme}: address" if scheme else "an address"
                 fp.close()
                 raise _CauseError(
                     f"{host} redirected to {shown}, and only http and https pages are read"

@@ -38,14 +38,21 @@ def url_host(url: str) -> str:
         return ""
 
 
+def scheme_name(url: str) -> str:
+    """The scheme ``url`` names (``javascript``, ``file``...), or "" when the text before its
+    first colon is not one: a message may quote it without letting a file forge line breaks."""
+    scheme = url.split(":", 1)[0][:20] if ":" in url else ""
+    return scheme if _SCHEME.fullmatch(scheme) else ""
+
+
 def refusal_message(url: object) -> str:
     """One sentence saying why an unsafe URL was not opened."""
     text = str(url or "").strip()
     if not text:
         return "This article has no web address to open."
-    scheme = text.split(":", 1)[0][:20] if ":" in text else ""
+    scheme = scheme_name(text)
     shown = text if len(text) <= 60 else text[:57] + "…"
-    if _SCHEME.fullmatch(scheme):  # named only when it is one: no line breaks from a file
+    if scheme:
         return f"Refused to open {shown!r}: only http and https links are opened, not {scheme}:."
     return f"Refused to open {shown!r}: it is not a complete http or https address."
 
