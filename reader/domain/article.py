@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -84,13 +84,18 @@ class RelatedArticle:
     images: tuple[Image, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(NamedTuple):
     """The fields every row of the list shows, sorts, filters or searches on.
 
     ``id`` is the file's path relative to the opened folder with ``/`` separators.
     ``problems`` holds warnings for a readable file, or one error for a file that
     could not be read; ``error`` is that error's message, for convenience.
+
+    A named tuple rather than a frozen dataclass: a warm start makes 100,000 of these from
+    the index, and a tuple is built in one C call where a frozen dataclass's ``__init__``
+    sets each of its 22 fields through ``object.__setattr__`` (0.60 against 0.23 s for
+    100,000, a quarter of showing every row).  It is as immutable; copy it with
+    ``_replace``.
     """
 
     id: str

@@ -363,9 +363,7 @@ def _is_listed(yaml_text: str, key_colon: str, pattern: re.Pattern[str]) -> bool
 
 
 def _replace_problems(summary: ArticleSummary, problems: list[Problem]) -> ArticleSummary:
-    from dataclasses import replace
-
-    return replace(summary, problems=tuple(problems))
+    return summary._replace(problems=tuple(problems))
 
 
 def _warn(problems: list[Problem], message: str) -> None:

@@ -22,7 +22,6 @@ rescan's "removed" list is always computed against what the window actually show
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
@@ -324,7 +323,7 @@ class Library(QObject):
             if previous is None:
                 continue
             if previous.published != value and not previous.is_error:
-                updated = dataclasses.replace(previous, published=value)
+                updated = previous._replace(published=value)
                 self._articles[article_id] = updated
                 optimistic.append(updated)
             self._pending_writes[article_id] += 1

@@ -100,7 +100,7 @@ class ArticleReader(QObject):
         known = self._model.summary(detail.id)
         if known is not None and known.published != detail.summary.published:
             # A publish write may still be on its way: the list's value is the truth.
-            detail = replace(detail, summary=replace(detail.summary, published=known.published))
+            detail = replace(detail, summary=detail.summary._replace(published=known.published))
         keep_scroll = self._shown_detail == detail.id
         self._pane.show_detail(detail, keep_scroll=keep_scroll)
         self._shown_detail = detail.id

@@ -23,7 +23,7 @@ import os
 import random
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from unittest import mock
@@ -351,7 +351,7 @@ def test_parse_detail_never_raises_and_agrees_with_the_summary(
         assert set(summary.problems) <= set(detail.summary.problems)
         # ...and the list (read through the fast front-matter reader) shows what the
         # detail (read through PyYAML) shows.
-        assert replace(detail.summary, problems=summary.problems) == summary
+        assert detail.summary._replace(problems=summary.problems) == summary
     for image in detail.images:
         assert isinstance(image.url, str)
         assert image.width is None or 0 < image.width <= 100_000
