@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import windows
 from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
 from reader import paths
@@ -407,13 +408,7 @@ def test_verbose_with_an_unwritable_state_folder_still_runs(seeds_copy: Path) ->
 
 
 def open_window(qtbot, folder: Path, rows: int):
-    app = pytest.importorskip("reader.app")
-    window = app.MainWindow(folder, watch=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
-    return window
-
+    return windows.open_window(qtbot, folder, rows, watch=False)
 
 def row_tooltip(window, article_id: str) -> str:
     from PySide6.QtCore import Qt

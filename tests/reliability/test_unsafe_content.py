@@ -28,6 +28,7 @@ from reader.domain.urls import safe_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "tests"))  # the shared local HTTP server fixture
+import windows  # noqa: E402
 from http_server import http_server_fixture  # noqa: E402, F401
 
 # -- no YAML tag builds an object --------------------------------------------------------
@@ -335,13 +336,7 @@ def recorder(qapp):
 
 
 def open_window(qtbot, folder: Path, rows: int):
-    app = pytest.importorskip("reader.app")
-    window = app.MainWindow(folder, watch=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
-    return window
-
+    return windows.open_window(qtbot, folder, rows, watch=False)
 
 def body_anchors(body) -> list[str]:
     """Every link target in the rendered body document."""

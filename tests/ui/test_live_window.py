@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import windows
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
@@ -48,13 +49,7 @@ def make_folder(tmp_path: Path, count: int) -> Path:
 
 
 def open_window(qtbot, folder: Path, rows: int) -> MainWindow:
-    window = MainWindow(folder)
-    qtbot.addWidget(window)
-    window.resize(1100, 500)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows, timeout=10_000)
-    return window
-
+    return windows.open_window(qtbot, folder, rows, size=(1100, 500), timeout=10_000)
 
 def shown_ids(window: MainWindow) -> list[str]:
     model = window.article_view().model()

@@ -9,6 +9,7 @@ from http_server import http_server_fixture  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QTextBrowser, QWidget
+from windows import open_window
 
 from reader.app import MainWindow
 from reader.bench.original_eval import PAGES, score
@@ -36,13 +37,6 @@ def write_article(folder: Path, name: str, url: str, *, body: str = "", title: s
         encoding="utf-8",
     )
 
-
-def open_window(qtbot, folder: Path, rows: int) -> MainWindow:
-    window = MainWindow(folder)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
-    return window
 
 
 def show(qtbot, window: MainWindow, article_id: str) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import windows
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QListView
 
 from reader.app import MainWindow
@@ -177,12 +178,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def open_window(qtbot, folder: Path) -> MainWindow:
-    window = MainWindow(folder)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == 4)
-    return window
-
+    return windows.open_window(qtbot, folder, 4)
 
 def shown(window: MainWindow) -> list[str]:
     model = window.article_view().model()

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from windows import open_window
 
 from reader.app import MainWindow
 from reader.ui.actions import shortcut_rows
@@ -45,13 +46,6 @@ def news(tmp_path: Path) -> Path:
             date="2023-08-19T09:00:00Z", source="AP")
     return folder
 
-
-def open_window(qtbot, folder: Path, rows: int) -> MainWindow:
-    window = MainWindow(folder)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.article_view().model().rowCount() == rows)
-    return window
 
 
 def visible_list(window: MainWindow) -> QAbstractItemView:
