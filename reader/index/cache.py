@@ -348,13 +348,7 @@ class IndexCache:
                 while rows := cursor.fetchmany(_DECODE_SLICE):
                     valid: list[tuple[str, str]] = []
                     for article_id, size, mtime_ns, inode, text in rows:
-                        stamp = stamps.get(article_id)
-                        if (
-                            stamp is not None
-                            and stamp.size == size
-                            and stamp.mtime_ns == mtime_ns
-                            and stamp.inode == inode
-                        ):
+                        if stamps.get(article_id) == (size, mtime_ns, inode):
                             valid.append((article_id, text))
                     decoded = summaries_from_json(valid)
                     found.update(decoded)
@@ -394,12 +388,7 @@ class IndexCache:
             stamp = get(article_id)
             if stamp is None:
                 gone = True
-            elif (
-                row_format == line_format
-                and stamp.size == size
-                and stamp.mtime_ns == mtime_ns
-                and stamp.inode == inode
-            ):
+            elif row_format == line_format and stamp == (size, mtime_ns, inode):
                 listed.append((article_id, line, state, when))
         if len(listed) == len(stamps):
             return listed, [], gone
@@ -511,7 +500,7 @@ class IndexCache:
             stamp = stamps.get(article_id)
             if stamp is None:
                 gone.append(article_id)
-            elif stamp.size == size and stamp.mtime_ns == mtime_ns and stamp.inode == inode:
+            elif stamp == (size, mtime_ns, inode):  # a FileStamp is a tuple of these
                 valid[article_id] = story
         stale = [article_id for article_id in stamps if article_id not in valid]
         return valid, stale, gone
