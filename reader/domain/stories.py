@@ -544,12 +544,14 @@ class StoryGrouper:
         if not changed and not gone:
             return {}
         before: dict[str, int] = {}
-        affected: set[str] = set()
         cold = not self._entries
         if not cold:
             self._holders()
+        new_ids = [i for i in changed if i not in self._story]
+        dropped: dict[str, dict[str, float]] = {}
+        """The edges of every dropped article, as they were: see :meth:`_moved_components`."""
         for article_id in sorted(gone | (changed.keys() & self._entries.keys())):
-            affected |= self._drop(article_id, before)
+            dropped[article_id] = self._drop(article_id, before)
         for article_id in sorted(changed):
             self._add(changed[article_id], None if cold else before)
         dirty = set(changed)
@@ -574,21 +576,89 @@ class StoryGrouper:
         in_order = sorted(dirty)
         for article_id in in_order:
             self._refresh(article_id)
+        linked: dict[str, dict[str, float]] = {}
+        if not cold:
+            edges = self._edges
+            for article_id in in_order:
+                if article_id not in dropped:
+                    linked[article_id] = dict(edges.get(article_id, ()))
         done: set[str] = set()
         for article_id in in_order:
-            affected |= self._link(article_id, done)
+            self._link(article_id, done)
             done.add(article_id)
-        affected |= dirty
-        affected -= gone
         result: dict[str, str | None] = {}
         for article_id in gone:
             old_story = self._story.pop(article_id, None)
             if old_story is not None:
                 result[article_id] = None
-        self._recluster(affected, result)
+                if self._members.get(old_story) == (article_id,):
+                    del self._members[old_story]
+        if cold:
+            self._recluster(self._components(dirty), result)
+        else:
+            self._recluster(self._moved_components(dropped, linked, new_ids), result)
         return result
 
-    def _drop(self, article_id: str, before: dict[str, int]) -> set[str]:
+    def _moved_components(
+        self, dropped: Mapping[str, Mapping[str, float]],
+        linked: Mapping[str, Mapping[str, float]], new_ids: Iterable[str],
+    ) -> list[set[str]]:
+        """The strongly linked parts whose stories an update may have moved: exactly those
+        whose members or edges inside changed.
+
+        A part's stories are :func:`cluster_component` of its members and the edges among
+        them, and nothing else.  A part that gained no article, lost no strong pair to an
+        article now outside it and has every pair inside as it was is therefore one of the
+        old parts, with the same edges, and its stories stand.  Every other part holds an
+        end of a changed pair that is strong (before or after), or both ends of a changed
+        weak one, or a new article; these are the parts re-clustered.  A change that moves
+        no edge inside a part - a title reworded into the same words, a new article only
+        weakly like the dense part it touches - then re-clusters nothing there, where
+        re-clustering every part an edge touched cost 0.3 s on the real headlines.
+
+        Edges change only where an article is dropped or linked, so every changed pair has
+        an end in ``dropped`` (its edges before the update) or ``linked`` (the edges of a
+        re-linked article after the drops, which took out only pairs with dropped ones).
+        """
+        edges, entries = self._edges, self._entries
+        starts = {i for i in new_ids if i in entries}
+        weak: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for article_id, old_row in chain(dropped.items(), linked.items()):
+            new_row = edges.get(article_id, {}) if article_id in entries else {}
+            for other in old_row.keys() | new_row.keys():
+                pair = (article_id, other) if article_id < other else (other, article_id)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                dropped_row = dropped.get(other)  # a pair with a dropped one: its row has it
+                before = (old_row.get(other) if dropped_row is None
+                          else dropped_row.get(article_id))
+                after = new_row.get(other)
+                if before == after:
+                    continue
+                if (before or 0.0) >= STRONG_LINK or (after or 0.0) >= STRONG_LINK:
+                    starts.add(article_id)
+                    starts.add(other)
+                else:
+                    weak.append(pair)
+        found = self._components(starts)
+        wanted = set(range(len(found)))
+        part_of = {i: n for n, part in enumerate(found) for i in part}
+        for a, b in weak:
+            if a not in entries or b not in entries:
+                continue  # a pair with a removed article: no part holds both ends
+            n = part_of.get(a)
+            if n is None:
+                n = len(found)
+                found.append(self._component(a))
+                part_of.update(dict.fromkeys(found[n], n))
+            if b in found[n]:
+                wanted.add(n)
+        return [found[n] for n in sorted(wanted)]
+
+    def _drop(self, article_id: str, before: dict[str, int]) -> dict[str, float]:
+        """Unindex one article; return its edges (taken out of its neighbours' rows too)."""
         entry = self._entries.pop(article_id)
         for token in entry.words:
             before.setdefault(token, _bucket(self._df[token]))
@@ -605,14 +675,10 @@ class StoryGrouper:
             _discard(self._url_owners, url, article_id)
         for url in entry.features.related_urls:
             _discard(self._url_citers, url, article_id)
-        neighbours = set(self._edges.pop(article_id, {}))
-        for other in neighbours:
+        row = self._edges.pop(article_id, {})
+        for other in row:
             self._edges.get(other, {}).pop(article_id, None)
-        old_story = self._story.get(article_id)
-        if old_story is not None:  # the rest of its story is reclustered from scratch
-            neighbours |= set(self._members.pop(old_story, ()))
-        neighbours.discard(article_id)
-        return neighbours
+        return row
 
     def _add(self, features: StoryFeatures, before: dict[str, int] | None) -> None:
         """Index one article; ``before`` collects its words' old rounded frequencies
@@ -808,18 +874,24 @@ class StoryGrouper:
 
     # -- clustering ------------------------------------------------------------------------
 
-    def _recluster(self, affected: set[str], result: dict[str, str | None]) -> None:
+    def _components(self, starts: Iterable[str]) -> list[set[str]]:
+        """The strongly linked parts holding ``starts`` (known articles only), each once."""
         components: list[set[str]] = []
         seen: set[str] = set()
-        for start in sorted(affected):
+        for start in sorted(starts):
             if start not in seen and start in self._entries:
                 component = self._component(start)
                 seen |= component
                 components.append(component)
-        for article_id in seen:  # every member of these old stories is in ``seen``
-            old_story = self._story.get(article_id)
-            if old_story is not None:
-                self._members.pop(old_story, None)
+        return components
+
+    def _recluster(self, components: list[set[str]], result: dict[str, str | None]) -> None:
+        """Cluster each part afresh: every member of the old stories in them is in them."""
+        for component in components:
+            for article_id in component:
+                old_story = self._story.get(article_id)
+                if old_story is not None:
+                    self._members.pop(old_story, None)
         for component in components:
             for cluster in cluster_component(sorted(component), self._edges):
                 story = cluster[0]

@@ -328,3 +328,84 @@ def test_a_file_written_again_unchanged_for_grouping_moves_nothing():
     assert retold == stored and retold.context_words != stored.context_words
     grouper.update([retold])
     assert grouper.features("b").context_words == ("salad", "tomato")
+
+
+def _random_edit(rng: random.Random, current: dict[str, StoryFeatures], step: int
+                 ) -> tuple[list[StoryFeatures], list[str]]:
+    """One file's change of a kind the window sees: new, removed, retitled, re-dated ..."""
+    ids = sorted(current)
+    target, donor = current[rng.choice(ids)], current[rng.choice(ids)]
+    kind = rng.randrange(7)
+    if kind == 0:  # a new file telling another's story
+        return [replace(donor, id=f"zz{step:03d}", urls=(), related_urls=())], []
+    if kind == 1:
+        return [], [target.id]
+    if kind == 2:  # reworded into the same words: no edge moves
+        return [replace(target, title=target.title + " update")], []
+    if kind == 3:  # a word of another story
+        word = rng.choice(donor.title.split() or ["word"])
+        return [replace(target, title=f"{target.title} {word}")], []
+    if kind == 4:
+        return [replace(target, title=donor.title)], []
+    if kind == 5:  # moved in time
+        shift = rng.choice([-3, 1, 5]) * 86400.0
+        return [replace(target, time=None if target.time is None else target.time + shift)], []
+    return [replace(target, related_urls=target.related_urls + donor.urls)], []  # a hard link
+
+
+def test_one_file_changes_equal_a_cold_run_every_time():
+    """Parts whose edges did not move keep their stories: after every kind of single
+    change, the stories (and what update reports) are exactly a cold run's."""
+    from reader.bench.stories_eval import generated_features
+
+    features = synthetic_features(500, seed=7)[0] + generated_features(250, seed=2)[0]
+    rng = random.Random(5)
+    grouper = StoryGrouper()
+    grouper.update(features)
+    current = {f.id: f for f in features}
+    for step in range(80):
+        changed, removed = _random_edit(rng, current, step)
+        before = grouper.assignments()
+        moved = grouper.update(changed, removed)
+        for article_id in removed:
+            del current[article_id]
+        current.update({f.id: f for f in changed})
+        cold = StoryGrouper()
+        cold.update(current.values())
+        assert grouper.assignments() == cold.assignments(), step
+        assert grouper.stories() == cold.stories(), step
+        after = grouper.assignments()
+        assert moved == {
+            i: after.get(i) for i in before.keys() | after.keys() if before.get(i) != after.get(i)
+        }, step
+
+
+def test_a_weak_pair_moving_inside_a_part_reclusters_it(monkeypatch):
+    """Weak pairs count in the averages: a change that moves only weak pairs inside a
+    strongly linked part (here a hard-linked article's text edges) re-clusters that part,
+    and one that moves nothing re-clusters nothing."""
+    from reader.domain import stories
+
+    def folder(u_title: str) -> list[StoryFeatures]:
+        return [
+            article("x", "Glacier rescue team reaches stranded climbers on Mont Blanc",
+                    url="https://a.example/x"),
+            article("u", u_title, related=("https://a.example/x",), hours=1),
+            article("v", "Mont Blanc climbers stranded as glacier storm hits", hours=2),
+            article("y", "Climbers stranded Mont Blanc storm helicopter", hours=3),
+        ]
+
+    grouper = StoryGrouper()
+    grouper.update(folder("Alps weather warning issued"))
+    assert grouper.neighbours("u") == {"x": 2.0}
+    clustered: list[list[str]] = []
+    real = stories.cluster_component
+    monkeypatch.setattr(stories, "cluster_component",
+                        lambda ids, edges: clustered.append(list(ids)) or real(ids, edges))
+    grouper.update([folder("Alps weather warning issued update")[1]])
+    assert clustered == []
+    grouper.update([folder("Alps weather warning issued for storm")[1]])
+    assert grouper.neighbours("u").keys() == {"x", "v", "y"}
+    assert all(value < stories.STRONG_LINK for other, value in grouper.neighbours("u").items()
+               if other != "x")
+    assert clustered == [["u", "v", "x", "y"]]
