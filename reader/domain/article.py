@@ -94,7 +94,7 @@ class ArticleSummary(NamedTuple):
     A named tuple rather than a frozen dataclass: a warm start makes 100,000 of these from
     the index, and a tuple is built in one C call where a frozen dataclass's ``__init__``
     sets each of its 22 fields through ``object.__setattr__`` (0.60 against 0.23 s for
-    100,000, a quarter of showing every row).  It is as immutable; copy it with
+    100,000 in a micro-benchmark).  It is as immutable; copy it with
     ``_replace``.
     """
 

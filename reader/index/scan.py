@@ -48,6 +48,8 @@ def is_article_name(name: str) -> bool:
     temp files (:func:`reader.domain.publish.is_temp_file_name`) are hidden and lack an
     article suffix, so the first two rules already leave them out (a test holds this).
     """
+    if name.endswith(_COMMON_SUFFIXES):  # the pipeline's names: no lower() needed, and
+        return not name.startswith((".", "#"))  # they end in no leftover suffix
     lowered = name.lower()
     if not lowered.endswith(ARTICLE_SUFFIXES):
         return False
@@ -139,16 +141,8 @@ def scan_folder_report(root: Path) -> ScanReport:
                     relative = prefix + name
                     report.dirs.append(relative)
                     pending.append((relative + "/", entry.path))
-                elif (
-                    # The pipeline's names first, without is_article_name's lower():
-                    # they can end in no leftover suffix (and "." was skipped above).
-                    (name.endswith(_COMMON_SUFFIXES) and name[0] != "#")
-                    or is_article_name(name)
-                ) and entry.is_file():
-                    info = entry.stat()
-                    files[prefix + name] = _new_tuple(
-                        FileStamp, (info.st_size, info.st_mtime_ns, info.st_ino)
-                    )
+                elif is_article_name(name) and entry.is_file():
+                    files[prefix + name] = FileStamp.of(entry.stat())
             except OSError:
                 # Vanished between listing and stat, or a dangling link: not an article now;
                 # the watcher's next scan sees it if it comes back.
