@@ -204,10 +204,25 @@ def features_from(
     own = sorted({key for url in urls if url and (key := canonical_url(url))})
     linked = sorted({key for url, _t, _e in related if url and (key := canonical_url(url))})
     parts = [excerpt] + [f"{t} {e}" for _u, t, e in related] + [body[:BODY_CHARS]]
-    context = " ".join(" ".join(p.split()) for p in parts if p and p.strip())
+    context = _joined_words(parts, CONTEXT_CHARS)
     time = published_at.timestamp() if published_at is not None else None
     return StoryFeatures(article_id, title.strip(), outlet, time, tuple(own), tuple(linked),
                          context[:CONTEXT_CHARS], category.strip().casefold())
+
+
+def _joined_words(parts: list[str], limit: int) -> str:
+    """The words of ``parts`` joined by single spaces, as far as the first ``limit``
+    characters need: the rest of a long related list is never split."""
+    kept: list[str] = []
+    length = -1
+    for part in parts:
+        if length >= limit:
+            break
+        words = " ".join(part.split())
+        if words:
+            kept.append(words)
+            length += len(words) + 1
+    return " ".join(kept)
 
 
 def features_of(detail: ArticleDetail) -> StoryFeatures:
@@ -234,6 +249,22 @@ def _summary_features(
 
 _RELATED_BLOCK = re.compile(r"^related:[ \t]*\n((?:[ \t]+.*(?:\n|$)|[ \t]*\n)*)", re.MULTILINE)
 _RELATED_LINE = re.compile(r"^([ \t]*)(- +)?(title|excerpt|webUrl|originalUrl):[ \t]*(.*)$")
+_RELATED_LINES = re.compile(_RELATED_LINE.pattern, re.MULTILINE)
+_ODD_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits at besides ``\\n`` (``\\r`` is gone by then)."""
+
+
+def _related_block(yaml_text: str) -> re.Match[str] | None:
+    """:data:`_RELATED_BLOCK`'s first match, tried only where ``related:`` starts a line
+    (a search tries the pattern at every line of the front matter)."""
+    start = yaml_text.find("related:")
+    while start >= 0:
+        if start == 0 or yaml_text[start - 1] == "\n":
+            block = _RELATED_BLOCK.match(yaml_text, start)
+            if block is not None:
+                return block
+        start = yaml_text.find("related:", start + 1)
+    return None
 
 
 def features_from_bytes(article_id: str, data: bytes) -> StoryFeatures:
@@ -266,16 +297,19 @@ def related_entries(yaml_text: str) -> list[tuple[str, str, str]]:
     """
     if "\r" in yaml_text:
         yaml_text = yaml_text.replace("\r\n", "\n").replace("\r", "\n")
-    block = _RELATED_BLOCK.search(yaml_text)
+    block = _related_block(yaml_text)
     if block is None:
         return []
+    text = block.group(1)
+    if _ODD_LINE_BREAKS.search(text) is None:
+        # Only the lines that name a wanted key, found by one scan in C: the rest of the
+        # block (providers, images) was most of the lines and of the cost.
+        lines = _RELATED_LINES.findall(text)
+    else:  # line breaks other than \n: read line by line, as splitlines() splits them
+        lines = [m.groups() for line in text.splitlines() if (m := _RELATED_LINE.match(line))]
     entries: list[dict[str, str]] = []
     entry_indent: int | None = None
-    for line in block.group(1).splitlines():
-        match = _RELATED_LINE.match(line)
-        if match is None:
-            continue
-        indent, dash, key, value = match.groups()
+    for indent, dash, key, value in lines:
         if dash:
             if entry_indent is None:
                 entry_indent = len(indent) + len(dash)
@@ -342,8 +376,7 @@ def _first_new_tokens(text: str, known: frozenset[str], limit: int) -> list[str]
             end = size
         piece = _DIGIT_GROUPS.sub(r"\1", text[start:end].lower())
         start = end
-        for match in _WORD.finditer(piece):
-            word = match.group()
+        for word in _WORD.findall(piece):
             stem = cache.get(word)
             if stem is None:
                 stem = _stem(word)

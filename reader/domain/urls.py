@@ -105,6 +105,12 @@ def canonical_url(url: str) -> str:
             host = host[len(prefix):]
             break
     path, _mark, query = rest.partition("?")
+    if not query and "amp" not in path.lower() and "//" not in path and (
+        path[:1] != "/" and path[-1:] != "/"
+    ):
+        # The common case (a story key is made for ~7 URLs of every file parsed): no AMP
+        # segment to drop and no query to clean, so the path is kept as it is.
+        return host + "/" + path if path else host
     segments = [s for s in path.split("/") if s and s.lower() != "amp"]
     if segments:
         last = segments[-1]

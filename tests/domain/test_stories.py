@@ -302,6 +302,33 @@ def test_related_entries_read_urls_titles_and_excerpts_of_each_entry(newline):
     assert related_entries('title: "x"\nrelated: []\n') == []
 
 
+def test_related_entries_split_lines_as_str_splitlines_does():
+    from reader.domain.stories import related_entries
+
+    # A line separator inside an entry ends the line there, as it did when every line was
+    # read on its own; a key that only ends in "related" starts no block.
+    yaml_text = (
+        "notrelated:\n  - title: Not this\n"
+        "related:\n  - title: First\u2028    excerpt: Second line\n"
+        "    webUrl: https://one.example/a\n"
+    )
+    assert related_entries(yaml_text) == [("https://one.example/a", "First", "Second line")]
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.example.com/a/b", "example.com/a/b"),
+        ("https://example.com", "example.com"),
+        ("https://example.com//a//b/", "example.com/a/b"),
+        ("https://example.com/amp", "example.com"),
+        ("https://example.com.amp.html?/c/s/", "example.com.amp.html?/c/s"),
+    ],
+)
+def test_canonical_url_keys_of_plain_and_odd_paths(url, key):
+    assert canonical_url(url) == key
+
+
 def test_a_one_shot_grouper_updated_later_still_equals_a_cold_run():
     features, _gold = synthetic_features(400, seed=5)
     grouper = StoryGrouper(one_shot=True)
