@@ -11,6 +11,8 @@ What is measured, all with the event loop running (waits are nested ``QEventLoop
 * ``shown_s``: process launch (as the parent stamped it) to ``show()`` returning;
 * ``first_rows_s`` / ``all_rows_s``: ``show()`` to the first row, and to every expected row, in
   the list's source model (model signals record the moment; a poll backs them up);
+* ``thread_cpu_loading_s``: CPU seconds each thread used between those two moments (the GUI
+  thread as ``gui``): on a warm start they share one interpreter lock;
 * ``gap_loading_s`` / ``gap_after_s``: the longest interval between ticks of a 5 ms timer while
   loading (from ``show()`` until all rows plus a short settle) and during the interactions
   after it: the longest the window could not have reacted to input (``gap_loading_began_s``
@@ -76,6 +78,31 @@ TYPE_AT_S = 10.0
 opening, while idle-time work over every row may still be going on."""
 TYPE_KEY_MS = 60
 """Between two keys of the typed word: a brisk typist."""
+
+
+def _thread_cpu_s() -> dict[str, float]:
+    """CPU seconds used so far by the GUI thread and by the other threads of this process
+    (summed by thread name), from /proc, empty where unavailable: where a load's time went."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used: dict[str, float] = {}
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return used
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # Python does not name its threads for the system: the GUI thread is told apart
+        # by its id (the process id), the rest go under the process name.
+        name = "gui" if task == str(os.getpid()) else stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        # utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        used[name] = round(used.get(name, 0.0) + seconds, 3)
+    return used
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -289,6 +316,7 @@ class Probe:
         self.window.resize(1280, 800)
         self.window.show()
         shown = self.shown_at = time.perf_counter()
+        cpu_at_shown = _thread_cpu_s()
         self.ticks.start()
         if self.stalls is not None:
             self.stalls.start()
@@ -324,6 +352,11 @@ class Probe:
             limit = self.args.load_timeout
             raise TimeoutError(f"{seen} of {expected} rows after {limit:.0f} s")
         self.results["all_rows_s"] = marks["all"] - shown
+        # From show() on: what each thread spent while the rows came.
+        self.results["thread_cpu_loading_s"] = {
+            name: round(seconds - cpu_at_shown.get(name, 0.0), 3)
+            for name, seconds in _thread_cpu_s().items()
+        }
         self.run_for(SETTLE_S)
         # After the rows come the watches (one per file, armed a few hundred at a time) and
         # a first rescan.  An edit made before they are in place is only caught by the

@@ -28,7 +28,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -146,21 +146,25 @@ def summary_from_json(article_id: str, text: str) -> ArticleSummary:
     return _summary_from_fields(article_id, json.loads(text))
 
 
-def summaries_from_json(rows: list[tuple[str, str]]) -> dict[str, ArticleSummary]:
-    """Many ``(id, json)`` rows at once; garbled rows are left out.
+def summaries_from_json(
+    rows: Sequence[Sequence[Any]], text_at: int = 1
+) -> dict[str, ArticleSummary]:
+    """Many rows at once, each holding its id first and its JSON at ``text_at`` (the
+    cache's own rows are passed as they come); garbled rows are left out.
 
     One ``json.loads`` over all the rows joined into a single array runs the whole decode
     in C, without a Python call per row: this is most of a warm start.
     """
     with _collector_paused():
         try:
-            decoded = json.loads("[" + ",".join(text for _id, text in rows) + "]")
+            decoded = json.loads("[" + ",".join([row[text_at] for row in rows]) + "]")
         except ValueError:
             decoded = None
         if decoded is None or len(decoded) != len(rows):
-            return _summaries_one_by_one(rows)
+            return _summaries_one_by_one([(row[0], row[text_at]) for row in rows])
         summaries: dict[str, ArticleSummary] = {}
-        for (article_id, _text), fields in zip(rows, decoded, strict=True):
+        for row, fields in zip(rows, decoded, strict=True):
+            article_id = row[0]
             try:
                 summaries[article_id] = _summary_from_fields(article_id, fields)
             except (ValueError, TypeError, KeyError):
@@ -314,11 +318,12 @@ class IndexCache:
                 size = _FIRST_SLICE
                 while rows := cursor.fetchmany(size):
                     size = _DECODE_SLICE
-                    decoded = summaries_from_json([(row[0], row[4]) for row in rows])
-                    for article_id, file_size, mtime_ns, inode, _text in rows:
-                        summary = decoded.get(article_id)
+                    decoded = summaries_from_json(rows, text_at=4)
+                    get = decoded.get
+                    for row in rows:
+                        summary = get(row[0])
                         if summary is not None:
-                            cached[article_id] = (FileStamp(file_size, mtime_ns, inode), summary)
+                            cached[row[0]] = (_new_tuple(FileStamp, row[1:4]), summary)
                     if on_slice is not None and decoded:
                         on_slice(decoded)
             except sqlite3.Error as exc:

@@ -207,7 +207,7 @@ def _parse_missing(
         for rows in batches:
             if index is not None:
                 writes.append(writer.submit(index.store_encoded, rows))
-            parsed = summaries_from_json([(row[0], row[4]) for row in rows])
+            parsed = summaries_from_json(rows, text_at=4)
             for summary in parsed.values():
                 emit.add(summary)
             if not result.parsed:
@@ -302,7 +302,7 @@ def parse_files(
     """
     del stamps  # the stamp read with the content is the one that counts
     for rows in _parse_encoded(root, ids, workers=workers, should_stop=should_stop):
-        summaries = summaries_from_json([(row[0], row[4]) for row in rows])
+        summaries = summaries_from_json(rows, text_at=4)
         yield [
             (summaries[article_id], FileStamp(size, mtime_ns, inode), body_fold)
             for article_id, size, mtime_ns, inode, _summary_json, body_fold in rows
