@@ -28,7 +28,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -38,6 +38,7 @@ from reader.domain.article import ArticleSummary, Problem, Severity
 from reader.domain.dates import from_iso, to_iso
 from reader.domain.query import fold
 
+from . import snapshot
 from .scan import FileStamp
 
 log = logging.getLogger(__name__)
@@ -112,33 +113,35 @@ def summary_to_json(summary: ArticleSummary) -> str:
     ASCII-only on purpose: ids and titles derived from undecodable file names carry lone
     surrogates, which JSON can escape but SQLite's UTF-8 text cannot hold.
     """
-    published_at = summary.published_at
-    return json.dumps(
-        [
-            summary.title,
-            summary.excerpt,
-            to_iso(published_at),
-            summary.published_at_text,
-            summary.source,
-            summary.source_domain,
-            summary.url,
-            summary.web_url,
-            summary.amp_url,
-            summary.cdn_amp_url,
-            summary.category,
-            summary.type,
-            summary.quality,
-            summary.heat,
-            summary.published,
-            summary.topics,
-            summary.has_front_matter,
-            [[p.message, p.severity.value, p.line, p.column] for p in summary.problems],
-            summary.has_images,
-            summary.has_related,
-            summary.has_body,
-        ],
-        separators=(",", ":"),
-    )
+    return json.dumps(summary_fields(summary), separators=(",", ":"))
+
+
+def summary_fields(summary: ArticleSummary) -> list[Any]:
+    """A summary as the plain values it is stored as (read back by ``_summary_from_fields``):
+    the index's JSON array, and each row of a window's snapshot (:mod:`.snapshot`)."""
+    return [
+        summary.title,
+        summary.excerpt,
+        to_iso(summary.published_at),
+        summary.published_at_text,
+        summary.source,
+        summary.source_domain,
+        summary.url,
+        summary.web_url,
+        summary.amp_url,
+        summary.cdn_amp_url,
+        summary.category,
+        summary.type,
+        summary.quality,
+        summary.heat,
+        summary.published,
+        summary.topics,
+        summary.has_front_matter,
+        [[p.message, p.severity.value, p.line, p.column] for p in summary.problems],
+        summary.has_images,
+        summary.has_related,
+        summary.has_body,
+    ]
 
 
 def summary_from_json(article_id: str, text: str) -> ArticleSummary:
@@ -241,6 +244,22 @@ def _summary_from_fields(article_id: str, fields: list[Any]) -> ArticleSummary:
 
 _new_tuple = tuple.__new__
 
+_FEW_IDS = 5000
+"""Up to this many ids, :meth:`IndexCache.lookup` asks for them by id, not for every row."""
+_IDS_PER_QUERY = 500
+"""Ids per ``IN (...)`` list: well below SQLite's limit on bound values (999 in old ones)."""
+
+
+class _Rows:
+    """Rows already fetched, read like a cursor (``fetchmany``)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        taken, self._rows = self._rows[:size], self._rows[size:]
+        return taken
+
 
 # -- the cache ---------------------------------------------------------------------------
 
@@ -331,6 +350,37 @@ class IndexCache:
                 return {}
         return cached
 
+    def snapshot_rows(
+        self, on_slice: Callable[[dict[str, ArticleSummary]], None] | None = None
+    ) -> dict[str, tuple[FileStamp, ArticleSummary]] | None:
+        """:meth:`newest_first` from the window's snapshot of its last load, about a third
+        of the cost (see :mod:`reader.index.snapshot`); None if there is none to read.
+
+        The snapshot may be older than the index: rows it lacks or has stale are for the
+        caller's scan to find, and for :meth:`lookup` to give.
+        """
+        if self._path is None:
+            return None
+        return snapshot.read(
+            snapshot.snapshot_path(self._path),
+            schema=SCHEMA_VERSION,
+            decode=_summary_from_fields,
+            on_slice=on_slice,
+        )
+
+    def write_snapshot(self, rows: list[tuple[FileStamp, ArticleSummary]]) -> None:
+        """Keep ``rows`` (every row a load just checked against the files) for the next
+        warm start, newest first."""
+        if self._path is None:
+            return
+        rows = sorted(rows, key=snapshot.newest_first_key)
+        snapshot.write(
+            snapshot.snapshot_path(self._path),
+            rows,
+            schema=SCHEMA_VERSION,
+            encode=summary_fields,
+        )
+
     def lookup(
         self,
         stamps: dict[str, FileStamp],
@@ -347,9 +397,7 @@ class IndexCache:
         found: dict[str, ArticleSummary] = {}
         with self._lock:
             try:
-                cursor = self._connection.execute(
-                    "SELECT id, size, mtime_ns, inode, summary FROM articles"
-                )
+                cursor = self._rows_of(stamps)
                 while rows := cursor.fetchmany(_DECODE_SLICE):
                     valid: list[tuple[str, str]] = []
                     for article_id, size, mtime_ns, inode, text in rows:
@@ -364,6 +412,25 @@ class IndexCache:
                 return {}, list(stamps)
         missing = [article_id for article_id in stamps if article_id not in found]
         return found, missing
+
+    def _rows_of(self, stamps: Mapping[str, FileStamp]) -> sqlite3.Cursor | _Rows:
+        """The rows :meth:`lookup` checks: by id for a few (the files a window's snapshot
+        did not vouch for), else the whole table in one pass."""
+        if len(stamps) > _FEW_IDS:
+            return self._connection.execute(
+                "SELECT id, size, mtime_ns, inode, summary FROM articles"
+            )
+        # An id SQLite cannot hold (a lone surrogate) was never stored: not asked for.
+        ids = [article_id for article_id in stamps if _storable(article_id)]
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            placeholders = ",".join("?" * len(chunk))  # only "?"s: the ids are bound values
+            rows += self._connection.execute(
+                f"SELECT id, size, mtime_ns, inode, summary FROM articles WHERE id IN ({placeholders})",  # noqa: S608, E501
+                chunk,
+            ).fetchall()
+        return _Rows(rows)
 
     def listed_lines(
         self, stamps: dict[str, FileStamp], line_format: int
@@ -647,6 +714,7 @@ def _delete_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(OSError):
             os.unlink(f"{path}{suffix}")
+    snapshot.remove(snapshot.snapshot_path(path))
 
 
 def _is_busy(exc: BaseException) -> bool:

@@ -81,8 +81,13 @@ def test_the_cache_file_is_named_by_the_resolved_folder(tmp_path: Path, isolated
     assert expected.is_file()
 
 
-def test_lookup_hands_on_valid_summaries_slice_by_slice(tmp_path: Path) -> None:
-    """A warm window shows its first rows while the rest of the cache is still decoded."""
+@pytest.mark.parametrize("few_ids", [0, 100_000], ids=["whole-table", "by-id"])
+def test_lookup_hands_on_valid_summaries_slice_by_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_ids: int
+) -> None:
+    """A warm window shows its first rows while the rest of the cache is still decoded;
+    asking by id (a few files) and reading every row give the same."""
+    monkeypatch.setattr(cache_module, "_FEW_IDS", few_ids)
     index = IndexCache.open(tmp_path)
     count = cache_module._DECODE_SLICE * 2 + 7
     summaries = [summary(f"{number:05d}.txt") for number in range(count)]

@@ -285,6 +285,8 @@ def test_related_link_to_an_article_in_the_folder_selects_it(
         )
     )
     window = make_window(qtbot, seeds_copy, 3)
+    # The folder's URLs are looked up once the load is over (rows come before that).
+    qtbot.waitUntil(window.library().is_settled)
     select(qtbot, window, SEED_FULL)
     window.action("FilterUnpublished").trigger()
     window.detail_pane().relatedActivated.emit(
