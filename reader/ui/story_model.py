@@ -38,7 +38,12 @@ from PySide6.QtGui import QFont
 
 from reader.domain.article import ArticleSummary
 from reader.domain.words import counted
-from reader.index.loader import exit_with_parent, live_folder_stories
+from reader.index.loader import (
+    PackedStories,
+    exit_with_parent,
+    packed_live_folder_stories,
+    unpack_stories,
+)
 
 from .article_model import ArticleFilterProxy, Column, Role
 
@@ -206,6 +211,13 @@ class StoryTreeModel(QAbstractItemModel):
         is taken over as it is (never changed by the caller) and not compared here again.
         """
         old = self._stories
+        if not old:
+            # The first grouping: every row moves, so the tree is built anew without
+            # comparing 100,000 entries to none on the GUI thread first.
+            if stories:
+                self._stories = dict(stories)
+                self._schedule_rebuild()
+            return
         if moved is None or since is not old:
             if stories == old:
                 return
@@ -801,7 +813,7 @@ def _submit_grouping(
     executor: ProcessPoolExecutor, folder: str, emit: Callable[[str, object], None]
 ) -> None:
     try:
-        future = executor.submit(live_folder_stories, folder)
+        future = executor.submit(packed_live_folder_stories, folder)
     except RuntimeError:  # the window closed meanwhile (the executor is shut down)
         return
     future.add_done_callback(lambda done: emit(folder, done))
@@ -886,36 +898,44 @@ class StoryGrouping(QObject):
             daemon=True,
         ).start()
 
-    def _received(self, folder: str, future: Future[dict[str, str]]) -> None:
+    def _received(self, folder: str, future: Future[PackedStories]) -> None:
         """In the thread that got the result: what moved since the last one, then to the
         GUI thread."""
         change: tuple[dict[str, str], list[str]] | None = None
+        stories: dict[str, str] | None = None
         if not future.cancelled() and future.exception() is None:
-            stories = future.result()
+            try:
+                stories = unpack_stories(future.result())
+            except ValueError:  # not what the grouping process packs: treated as a failure
+                self._finished.emit(folder, (future, None), None)
+                return
             sent = self._sent
             if sent is not None and sent[0] == folder:
                 change = (sent[1], moved_articles(sent[1], stories))
             self._sent = (folder, stories)
-        self._finished.emit(folder, future, change)
+        self._finished.emit(folder, (future, stories), change)
 
     def _on_finished(
         self,
         folder: str,
-        future: Future[dict[str, str]],
+        outcome: tuple[Future[PackedStories], dict[str, str] | None],
         change: tuple[dict[str, str], list[str]] | None,
     ) -> None:
+        """On the GUI thread: ``outcome`` is the finished future and the stories the
+        receiving thread unpacked from it (None if it failed or was cancelled)."""
         self._running = False
         if self._again:
             self._again = False
             self._timer.start()
+        future, stories = outcome
         if folder != self._folder or future.cancelled():
             return
-        try:
-            stories = future.result()
-        except Exception:  # a failed grouping leaves the list flat; it never crashes the window
+        if stories is None:  # a failed grouping leaves the list flat; it never crashes the window
             import logging
 
-            logging.getLogger(__name__).exception("grouping stories failed")
+            logging.getLogger(__name__).error(
+                "grouping stories failed", exc_info=future.exception()
+            )
             return
         previous, moved = change if change is not None else (None, None)
         self.regrouped.emit(stories, previous, moved)  # the tree first: it answers members()

@@ -324,3 +324,16 @@ def test_check_files_reports_every_file_s_problems_from_the_pool(tmp_path: Path)
     assert sum(1 for problems in found.values() if problems) == count // 10
     for article_id in ("week0/00009.txt", "week0/00000.txt"):
         assert found[article_id] == load_detail(folder, article_id).summary.problems
+
+
+def test_stories_cross_to_the_window_packed_and_come_back_whole(seeds_copy: Path) -> None:
+    packed = loader.packed_live_folder_stories(str(seeds_copy))
+    assert all(isinstance(part, str) for part in packed)
+    stories = loader.unpack_stories(packed)
+    assert stories == loader.live_folder_stories(str(seeds_copy))
+    assert len(set(stories.values())) == 1  # the seeds are one story
+    odd = {"line\nbreak.txt": "a.txt", "caf\udce9.txt": "caf\udce9.txt"}
+    assert loader.unpack_stories(("\0".join(odd), "\0".join(odd.values()))) == odd
+    assert loader.unpack_stories(("", "")) == {}
+    with pytest.raises(ValueError):
+        loader.unpack_stories(("a\0b", "a"))
