@@ -476,6 +476,10 @@ class StoryGrouper:
         """Key word -> time slot -> articles that have it among their keys."""
         self._url_owners: dict[str, set[str]] = defaultdict(set)
         self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._hard: dict[str, set[str]] | None = {}
+        """Until the first update ends: each indexed article's hard links (a URL in
+        common), found as it is indexed - they need no weights, so :meth:`prepare` finds
+        them while ``reader list`` waits for its parsers."""
         self._w1: dict[str, float] = {}
         """Each word's weight (its square in ``_w2``), kept in step with its rounded
         document frequency."""
@@ -484,6 +488,9 @@ class StoryGrouper:
         self._edges: dict[str, dict[str, float]] = {}
         self._story: dict[str, str] = {}
         self._members: dict[str, tuple[str, ...]] = {}
+        self._grouped = False
+        """Whether an update has run: until then articles are only indexed (:meth:`prepare`)
+        and the first update links and clusters every one of them, as a cold start."""
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -519,6 +526,22 @@ class StoryGrouper:
 
     # -- changes ---------------------------------------------------------------------------
 
+    def prepare(self, features: Iterable[StoryFeatures]) -> None:
+        """Index articles ahead of the first :meth:`update`, which then groups them with
+        its own: the same stories as giving it all of them.
+
+        ``reader list`` hands each batch over as the parsers send it, while its main
+        process would otherwise wait for them: indexing is a third of grouping cold, and
+        linking and clustering need every article's words counted first.
+        """
+        if self._grouped:
+            raise ValueError("prepare() comes before the first update()")
+        with _cyclic_gc_paused():
+            for features_ in features:
+                if features_.id in self._entries:  # the same id again: the later counts
+                    self._drop(features_.id, {})
+                self._add(features_, None)
+
     def update(
         self, changed: Iterable[StoryFeatures] = (), removed: Iterable[str] = ()
     ) -> dict[str, str | None]:
@@ -541,10 +564,11 @@ class StoryGrouper:
         changed = {
             i: f for i, f in changed.items() if i not in entries or not _reads_as(entries[i], f)
         }
-        if not changed and not gone:
+        cold = not self._grouped or not entries
+        if not changed and not gone and not (cold and entries):
             return {}
+        self._grouped = True
         before: dict[str, int] = {}
-        cold = not self._entries
         if not cold:
             self._holders()
         new_ids = [i for i in changed if i not in self._story]
@@ -554,7 +578,8 @@ class StoryGrouper:
             dropped[article_id] = self._drop(article_id, before)
         for article_id in sorted(changed):
             self._add(changed[article_id], None if cold else before)
-        dirty = set(changed)
+        # Cold, the articles :meth:`prepare` indexed are new too.
+        dirty = set(entries) if cold else set(changed)
         if cold:  # every word is new: weigh them all, every article is linked below
             for token, df in self._df.items():
                 if weight := _weight(df):
@@ -586,6 +611,7 @@ class StoryGrouper:
         for article_id in in_order:
             self._link(article_id, done)
             done.add(article_id)
+        self._hard = None  # every edge is stored now: later updates look links up
         result: dict[str, str | None] = {}
         for article_id in gone:
             old_story = self._story.pop(article_id, None)
@@ -675,6 +701,9 @@ class StoryGrouper:
             _discard(self._url_owners, url, article_id)
         for url in entry.features.related_urls:
             _discard(self._url_citers, url, article_id)
+        if self._hard is not None:
+            for other in self._hard.pop(article_id, ()):
+                self._hard[other].discard(article_id)
         row = self._edges.pop(article_id, {})
         for other in row:
             self._edges.get(other, {}).pop(article_id, None)
@@ -706,10 +735,15 @@ class StoryGrouper:
         title_postings = self._title_postings
         for token in title:
             title_postings[token].setdefault(slot, set()).add(article_id)
+        owners, citers, hard = self._url_owners, self._url_citers, self._hard
+        if hard is not None:  # links to the articles indexed before; later ones add theirs
+            linked = hard[article_id] = self._find_hard_links(features)
+            for other in linked:
+                hard[other].add(article_id)
         for url in features.urls:
-            self._url_owners[url].add(article_id)
+            owners[url].add(article_id)
         for url in features.related_urls:
-            self._url_citers[url].add(article_id)
+            citers[url].add(article_id)
 
     def _holders(self) -> dict[str, set[str]]:
         """Word -> the articles holding it (title or context), made once when first asked."""
@@ -773,7 +807,13 @@ class StoryGrouper:
         return found
 
     def _hard_links(self, article_id: str) -> set[str]:
-        features = self._entries[article_id].features
+        """The articles sharing a URL with ``article_id`` (as its own or a related one)."""
+        if self._hard is not None:
+            return self._hard[article_id]
+        return self._find_hard_links(self._entries[article_id].features)
+
+    def _find_hard_links(self, features: StoryFeatures) -> set[str]:
+        article_id = features.id
         owners, citers = self._url_owners, self._url_citers
         found: set[str] = set()
         for url in chain(features.urls, features.related_urls):

@@ -532,6 +532,11 @@ def story_chunk(root: str, ids: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
+def stories_wanted() -> bool:
+    """False under ``READER_STORIES=off``: the benchmark's grouping-off baseline."""
+    return os.environ.get("READER_STORIES") != "off"
+
+
 def folder_stories(
     root: Path,
     stamps: dict[str, FileStamp],
@@ -539,6 +544,7 @@ def folder_stories(
     *,
     workers: int | None = None,
     known: Mapping[str, StoryFeatures] | None = None,
+    prepared: StoryGrouper | None = None,
 ) -> dict[str, str]:
     """Every article id in ``stamps`` -> its story id (:mod:`reader.domain.stories`).
 
@@ -551,10 +557,13 @@ def folder_stories(
 
     ``known`` holds features the caller has just read and stored itself (``reader list``
     gets them from its parse): they are used as they are, not read back from the index.
+    ``prepared``, if given, is a grouper that has had exactly ``known`` handed to
+    :meth:`~reader.domain.stories.StoryGrouper.prepare` (as the parse went): grouping
+    finishes there instead of starting afresh.
     """
     from reader.domain.stories import StoryFeatures, group
 
-    if os.environ.get("READER_STORIES") == "off":  # the benchmark's grouping-off baseline
+    if not stories_wanted():
         return {}
     valid, stale, gone = cache.story_rows(stamps) if cache else ({}, list(stamps), [])
     if not stale and not gone and all(valid.values()):
@@ -563,6 +572,7 @@ def folder_stories(
     unknown = [article_id for article_id in valid if article_id not in known]
     stored = cache.story_features() if cache is not None and unknown else {}
     features = [known[article_id] for article_id in valid if article_id in known]
+    held = len(features)  # what ``prepared`` holds already
     features += [
         StoryFeatures.from_json(article_id, json.loads(stored[article_id]))
         for article_id in unknown
@@ -581,7 +591,17 @@ def folder_stories(
             valid, stale, gone = cache.story_rows(stamps)
             if not stale and not gone and all(valid.values()):
                 return {article_id: story for article_id, story in valid.items() if story}
-    stories = group(features)
+    if prepared is None:
+        stories = group(features)
+    else:
+        # ``features`` starts with the known ones still valid, which the grouper holds; a
+        # known one that is not (its file changed meanwhile) is out unless read again.
+        read_again = {row[0] for row in fresh}
+        prepared.update(
+            features[held:],
+            [i for i in known if i not in valid and i not in read_again],
+        )
+        stories = prepared.assignments()
     if cache is not None:
         moved = {i: s for i, s in stories.items() if valid.get(i) != s}
         cache.store_story_assignments(moved, forget=gone)
