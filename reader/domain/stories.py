@@ -703,7 +703,7 @@ class StoryGrouper:
             _discard(self._url_citers, url, article_id)
         if self._hard is not None:
             for other in self._hard.pop(article_id, ()):
-                self._hard[other].discard(article_id)
+                _discard(self._hard, other, article_id)
         row = self._edges.pop(article_id, {})
         for other in row:
             self._edges.get(other, {}).pop(article_id, None)
@@ -736,10 +736,12 @@ class StoryGrouper:
         for token in title:
             title_postings[token].setdefault(slot, set()).add(article_id)
         owners, citers, hard = self._url_owners, self._url_citers, self._hard
-        if hard is not None:  # links to the articles indexed before; later ones add theirs
-            linked = hard[article_id] = self._find_hard_links(features)
+        # Links to the articles indexed before (later ones add theirs); only articles with
+        # a link get a set, most have none.
+        if hard is not None and (linked := self._find_hard_links(features)):
+            hard[article_id] = linked
             for other in linked:
-                hard[other].add(article_id)
+                hard.setdefault(other, set()).add(article_id)
         for url in features.urls:
             owners[url].add(article_id)
         for url in features.related_urls:
@@ -806,10 +808,10 @@ class StoryGrouper:
         found.discard(article_id)
         return found
 
-    def _hard_links(self, article_id: str) -> set[str]:
+    def _hard_links(self, article_id: str) -> set[str] | frozenset[str]:
         """The articles sharing a URL with ``article_id`` (as its own or a related one)."""
         if self._hard is not None:
-            return self._hard[article_id]
+            return self._hard.get(article_id, _NO_LINKS)
         return self._find_hard_links(self._entries[article_id].features)
 
     def _find_hard_links(self, features: StoryFeatures) -> set[str]:
@@ -1100,6 +1102,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+_NO_LINKS: frozenset[str] = frozenset()
 
 
 def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:
