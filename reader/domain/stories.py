@@ -970,10 +970,12 @@ def cluster_component(
     Edges to articles outside ``ids`` are ignored (they are weak: see
     :meth:`StoryGrouper._component`).
 
-    Hard links (similarity > 1) are unioned first; then average linkage merges the two
-    clusters with the highest mean similarity (absent pairs count 0) while that mean is at
-    least :data:`LINK_THRESHOLD`.  Ties break on the clusters' smallest ids.
-    Finished clusters (no neighbour at the threshold) are never merged again.
+    Hard links (similarity > 1) are unioned first; then average linkage merges pairs of
+    clusters that are each other's best neighbour by mean similarity (absent pairs count
+    0), that mean at least :data:`LINK_THRESHOLD` and some pair across at least
+    :data:`STRONG_LINK` (the order is a nearest-neighbour chain's: see below).  Ties break
+    on the clusters' smallest ids.  Finished clusters (no neighbour at the threshold) are
+    never merged again.
     """
     if len(ids) == 1:
         return [[ids[0]]]
@@ -1022,10 +1024,17 @@ def cluster_component(
                     row[rb] = row.get(rb, 0.0) + min(similarity, 1.0)
                     if similarity >= STRONG_LINK:
                         eligible[ra].add(rb)
-    # Average linkage is reducible (a merged cluster is never closer to a third than the
-    # closer of its two parts), so the nearest-neighbour chain finds exactly the merges the
-    # greedy "best pair first" order makes, scanning each cluster's neighbours instead of
-    # keeping a heap of every pair: the heap's stale entries were half of grouping.
+    # A nearest-neighbour chain: follow each cluster's best eligible neighbour until two
+    # clusters are each other's best, merge them, go on from the rest of the chain.  It
+    # scans each cluster's neighbours instead of keeping a heap of every pair (the heap's
+    # stale entries were half of grouping).  Plain average linkage is reducible (a merged
+    # cluster is never closer to a third than the closer of its two parts), and there the
+    # chain makes exactly the greedy "best pair first" merges; the strong-pair rule breaks
+    # that: a third cluster ineligible for one part but eligible for the other can be
+    # closer to the merged cluster than to the part it was eligible for, so the chain may
+    # merge in another order than the greedy one would.  What the stories rely on still
+    # holds: the merges depend only on the part's members and edges (ties break on ids),
+    # so a part clustered incrementally ends as it does cold.
     sizes = {root: len(group) for root, group in members.items()}
     open_roots = sorted(sums, reverse=True)  # stack: smallest id on top
     finished: set[str] = set()
