@@ -40,11 +40,12 @@ from reader.index.loader import (
     folder_stories,
     load_folder,
     parse_described_stories,
+    stories_wanted,
 )
 from reader.index.scan import ScanReport, scan_folder_report
 
 if TYPE_CHECKING:
-    from reader.domain.stories import StoryFeatures
+    from reader.domain.stories import StoryFeatures, StoryGrouper
 
 log = logging.getLogger(__name__)
 
@@ -405,20 +406,23 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     path) only if the cache cannot be read.  Tests hold this output equal to the full
     path's.
     """
+    from reader.domain.stories import StoryGrouper
+
     report = _scan(folder)
     outcome = cache.listed_lines(report.files, LIST_LINE_FORMAT)
     if outcome is None:
         return False
     listed, stale, gone = outcome
     known: dict[str, StoryFeatures] = {}
+    grouper = StoryGrouper(one_shot=True) if stories_wanted() and stale else None
     if stale:
-        listed += _parse_listed(folder, cache, stale, known)
+        listed += _parse_listed(folder, cache, stale, known, grouper)
     if gone:
         cache.prune(report.files)
     if state != "all":
         listed = [row for row in listed if row[2] == state]
     listed.sort(key=_cached_date_key)
-    stories = folder_stories(folder, report.files, cache, known=known)
+    stories = folder_stories(folder, report.files, cache, known=known, prepared=grouper)
     _report_unreadable(report.unreadable_dirs)
     out = sys.stdout
     _write_lines(out, [with_story(row[1], stories.get(row[0], row[0])) for row in listed])
@@ -427,14 +431,16 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
 
 
 def _parse_listed(
-    folder: Path, cache: IndexCache, ids: list[str], known: dict[str, StoryFeatures]
+    folder: Path, cache: IndexCache, ids: list[str], known: dict[str, StoryFeatures],
+    grouper: StoryGrouper | None = None,
 ) -> list[tuple[str, str, str, float | None]]:
     """Parse ``ids``, storing each row with its list line; their ``(id, line, state, time)``.
 
     Rows are stored on a thread of their own (SQLite releases the GIL while it writes)
     so that writing overlaps with taking in the next batch.  Each file's story features
     go into ``known`` as they arrive, decoded while the parsers work, so grouping need
-    not read them back from the index.
+    not read them back from the index, and are indexed by ``grouper`` (if any: see
+    :meth:`~reader.domain.stories.StoryGrouper.prepare`) while the parsers work on.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -454,8 +460,13 @@ def _parse_listed(
                 for encoded, _listed, features in batch
             ]))
             rows += [(encoded[0], *listed) for encoded, listed, _features in batch]
-            for encoded, _listed, features in batch:
-                known[encoded[0]] = StoryFeatures.from_json(encoded[0], json.loads(features))
+            decoded = [
+                StoryFeatures.from_json(encoded[0], json.loads(features))
+                for encoded, _listed, features in batch
+            ]
+            known.update((f.id, f) for f in decoded)
+            if grouper is not None:
+                grouper.prepare(decoded)
         for write in writes:
             write.result()
     return rows

@@ -509,6 +509,10 @@ class StoryGrouper:
         """Key word -> time slot -> articles that have it among their keys."""
         self._url_owners: dict[str, set[str]] = defaultdict(set)
         self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._hard: dict[str, set[str]] | None = {}
+        """Until the first update ends: each indexed article's hard links (a URL in
+        common), found as it is indexed - they need no weights, so :meth:`prepare` finds
+        them while ``reader list`` waits for its parsers."""
         self._w1: dict[str, float] = {}
         """Each word's weight (its square in ``_w2``), kept in step with its rounded
         document frequency."""
@@ -517,6 +521,9 @@ class StoryGrouper:
         self._edges: dict[str, dict[str, float]] = {}
         self._story: dict[str, str] = {}
         self._members: dict[str, tuple[str, ...]] = {}
+        self._grouped = False
+        """Whether an update has run: until then articles are only indexed (:meth:`prepare`)
+        and the first update links and clusters every one of them, as a cold start."""
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -552,6 +559,22 @@ class StoryGrouper:
 
     # -- changes ---------------------------------------------------------------------------
 
+    def prepare(self, features: Iterable[StoryFeatures]) -> None:
+        """Index articles ahead of the first :meth:`update`, which then groups them with
+        its own: the same stories as giving it all of them.
+
+        ``reader list`` hands each batch over as the parsers send it, while its main
+        process would otherwise wait for them: indexing is a third of grouping cold, and
+        linking and clustering need every article's words counted first.
+        """
+        if self._grouped:
+            raise ValueError("prepare() comes before the first update()")
+        with _cyclic_gc_paused():
+            for features_ in features:
+                if features_.id in self._entries:  # the same id again: the later counts
+                    self._drop(features_.id, {})
+                self._add(features_, None)
+
     def update(
         self, changed: Iterable[StoryFeatures] = (), removed: Iterable[str] = ()
     ) -> dict[str, str | None]:
@@ -574,10 +597,11 @@ class StoryGrouper:
         changed = {
             i: f for i, f in changed.items() if i not in entries or not _reads_as(entries[i], f)
         }
-        if not changed and not gone:
+        cold = not self._grouped or not entries
+        if not changed and not gone and not (cold and entries):
             return {}
+        self._grouped = True
         before: dict[str, int] = {}
-        cold = not self._entries
         if not cold:
             self._holders()
         new_ids = [i for i in changed if i not in self._story]
@@ -587,7 +611,8 @@ class StoryGrouper:
             dropped[article_id] = self._drop(article_id, before)
         for article_id in sorted(changed):
             self._add(changed[article_id], None if cold else before)
-        dirty = set(changed)
+        # Cold, the articles :meth:`prepare` indexed are new too.
+        dirty = set(entries) if cold else set(changed)
         if cold:  # every word is new: weigh them all, every article is linked below
             for token, df in self._df.items():
                 if weight := _weight(df):
@@ -619,6 +644,7 @@ class StoryGrouper:
         for article_id in in_order:
             self._link(article_id, done)
             done.add(article_id)
+        self._hard = None  # every edge is stored now: later updates look links up
         result: dict[str, str | None] = {}
         for article_id in gone:
             old_story = self._story.pop(article_id, None)
@@ -708,6 +734,9 @@ class StoryGrouper:
             _discard(self._url_owners, url, article_id)
         for url in entry.features.related_urls:
             _discard(self._url_citers, url, article_id)
+        if self._hard is not None:
+            for other in self._hard.pop(article_id, ()):
+                _discard(self._hard, other, article_id)
         row = self._edges.pop(article_id, {})
         for other in row:
             self._edges.get(other, {}).pop(article_id, None)
@@ -739,10 +768,17 @@ class StoryGrouper:
         title_postings = self._title_postings
         for token in title:
             title_postings[token].setdefault(slot, set()).add(article_id)
+        owners, citers, hard = self._url_owners, self._url_citers, self._hard
+        # Links to the articles indexed before (later ones add theirs); only articles with
+        # a link get a set, most have none.
+        if hard is not None and (linked := self._find_hard_links(features)):
+            hard[article_id] = linked
+            for other in linked:
+                hard.setdefault(other, set()).add(article_id)
         for url in features.urls:
-            self._url_owners[url].add(article_id)
+            owners[url].add(article_id)
         for url in features.related_urls:
-            self._url_citers[url].add(article_id)
+            citers[url].add(article_id)
 
     def _holders(self) -> dict[str, set[str]]:
         """Word -> the articles holding it (title or context), made once when first asked."""
@@ -805,8 +841,14 @@ class StoryGrouper:
         found.discard(article_id)
         return found
 
-    def _hard_links(self, article_id: str) -> set[str]:
-        features = self._entries[article_id].features
+    def _hard_links(self, article_id: str) -> set[str] | frozenset[str]:
+        """The articles sharing a URL with ``article_id`` (as its own or a related one)."""
+        if self._hard is not None:
+            return self._hard.get(article_id, _NO_LINKS)
+        return self._find_hard_links(self._entries[article_id].features)
+
+    def _find_hard_links(self, features: StoryFeatures) -> set[str]:
+        article_id = features.id
         owners, citers = self._url_owners, self._url_citers
         found: set[str] = set()
         for url in chain(features.urls, features.related_urls):
@@ -961,10 +1003,12 @@ def cluster_component(
     Edges to articles outside ``ids`` are ignored (they are weak: see
     :meth:`StoryGrouper._component`).
 
-    Hard links (similarity > 1) are unioned first; then average linkage merges the two
-    clusters with the highest mean similarity (absent pairs count 0) while that mean is at
-    least :data:`LINK_THRESHOLD`.  Ties break on the clusters' smallest ids.
-    Finished clusters (no neighbour at the threshold) are never merged again.
+    Hard links (similarity > 1) are unioned first; then average linkage merges pairs of
+    clusters that are each other's best neighbour by mean similarity (absent pairs count
+    0), that mean at least :data:`LINK_THRESHOLD` and some pair across at least
+    :data:`STRONG_LINK` (the order is a nearest-neighbour chain's: see below).  Ties break
+    on the clusters' smallest ids.  Finished clusters (no neighbour at the threshold) are
+    never merged again.
     """
     if len(ids) == 1:
         return [[ids[0]]]
@@ -1013,10 +1057,17 @@ def cluster_component(
                     row[rb] = row.get(rb, 0.0) + min(similarity, 1.0)
                     if similarity >= STRONG_LINK:
                         eligible[ra].add(rb)
-    # Average linkage is reducible (a merged cluster is never closer to a third than the
-    # closer of its two parts), so the nearest-neighbour chain finds exactly the merges the
-    # greedy "best pair first" order makes, scanning each cluster's neighbours instead of
-    # keeping a heap of every pair: the heap's stale entries were half of grouping.
+    # A nearest-neighbour chain: follow each cluster's best eligible neighbour until two
+    # clusters are each other's best, merge them, go on from the rest of the chain.  It
+    # scans each cluster's neighbours instead of keeping a heap of every pair (the heap's
+    # stale entries were half of grouping).  Plain average linkage is reducible (a merged
+    # cluster is never closer to a third than the closer of its two parts), and there the
+    # chain makes exactly the greedy "best pair first" merges; the strong-pair rule breaks
+    # that: a third cluster ineligible for one part but eligible for the other can be
+    # closer to the merged cluster than to the part it was eligible for, so the chain may
+    # merge in another order than the greedy one would.  What the stories rely on still
+    # holds: the merges depend only on the part's members and edges (ties break on ids),
+    # so a part clustered incrementally ends as it does cold.
     sizes = {root: len(group) for root, group in members.items()}
     open_roots = sorted(sums, reverse=True)  # stack: smallest id on top
     finished: set[str] = set()
@@ -1093,6 +1144,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+_NO_LINKS: frozenset[str] = frozenset()
 
 
 def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:

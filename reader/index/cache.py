@@ -605,12 +605,20 @@ class IndexCache:
     ) -> None:
         """Record each article's story id, and drop the rows of ``forget`` (files gone)."""
         gone = [(article_id,) for article_id in forget if _storable(article_id)]
-        rows = [(story, article_id) for article_id, story in stories.items()
-                if _storable(article_id)]
-        self._write(
-            ("DELETE FROM stories WHERE id = ?", gone),
-            ("UPDATE stories SET story = ? WHERE id = ?", rows),
-        )
+        storable = {article_id: story for article_id, story in stories.items()
+                    if _storable(article_id)}
+        if _UPDATE_FROM and len(storable) > 1:
+            # One statement joining a JSON object, not a statement per row: a cold
+            # 10,000 files' assignments took 0.08 s one by one.
+            update = (
+                "UPDATE stories SET story = moved.value FROM json_each(?) AS moved "
+                "WHERE stories.id = moved.key",
+                [(json.dumps(storable, ensure_ascii=False),)],
+            )
+        else:
+            update = ("UPDATE stories SET story = ? WHERE id = ?",
+                      [(story, article_id) for article_id, story in storable.items()])
+        self._write(("DELETE FROM stories WHERE id = ?", gone), update)
 
     def forget(self, ids: Iterable[str]) -> None:
         """Drop the rows of files that are gone."""
@@ -719,6 +727,10 @@ def _delete_database(path: Path) -> None:
 
 def _is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+_UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 38, 0)
+"""UPDATE ... FROM came in SQLite 3.33, json_each built in by default in 3.38."""
 
 
 def _storable(article_id: str) -> bool:

@@ -22,6 +22,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, TypeVar
 
 from reader.domain.article import ArticleSummary, Problem
@@ -575,6 +576,11 @@ def story_chunk(root: str, ids: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
+def stories_wanted() -> bool:
+    """False under ``READER_STORIES=off``: the benchmark's grouping-off baseline."""
+    return os.environ.get("READER_STORIES") != "off"
+
+
 def folder_stories(
     root: Path,
     stamps: dict[str, FileStamp],
@@ -582,6 +588,7 @@ def folder_stories(
     *,
     workers: int | None = None,
     known: Mapping[str, StoryFeatures] | None = None,
+    prepared: StoryGrouper | None = None,
 ) -> dict[str, str]:
     """Every article id in ``stamps`` -> its story id (:mod:`reader.domain.stories`).
 
@@ -594,10 +601,13 @@ def folder_stories(
 
     ``known`` holds features the caller has just read and stored itself (``reader list``
     gets them from its parse): they are used as they are, not read back from the index.
+    ``prepared``, if given, is a grouper that has had exactly ``known`` handed to
+    :meth:`~reader.domain.stories.StoryGrouper.prepare` (as the parse went): grouping
+    finishes there instead of starting afresh.
     """
     from reader.domain.stories import StoryFeatures, group
 
-    if os.environ.get("READER_STORIES") == "off":  # the benchmark's grouping-off baseline
+    if not stories_wanted():
         return {}
     valid, stale, gone = cache.story_rows(stamps) if cache else ({}, list(stamps), [])
     if not stale and not gone and all(valid.values()):
@@ -606,6 +616,7 @@ def folder_stories(
     unknown = [article_id for article_id in valid if article_id not in known]
     stored = cache.story_features() if cache is not None and unknown else {}
     features = [known[article_id] for article_id in valid if article_id in known]
+    held = len(features)  # what ``prepared`` holds already
     features += [
         StoryFeatures.from_json(article_id, json.loads(stored[article_id]))
         for article_id in unknown
@@ -624,7 +635,17 @@ def folder_stories(
             valid, stale, gone = cache.story_rows(stamps)
             if not stale and not gone and all(valid.values()):
                 return {article_id: story for article_id, story in valid.items() if story}
-    stories = group(features)
+    if prepared is None:
+        stories = group(features)
+    else:
+        # ``features`` starts with the known ones still valid, which the grouper holds; a
+        # known one that is not (its file changed meanwhile) is out unless read again.
+        read_again = {row[0] for row in fresh}
+        prepared.update(
+            features[held:],
+            [i for i in known if i not in valid and i not in read_again],
+        )
+        stories = prepared.assignments()
     if cache is not None:
         moved = {i: s for i, s in stories.items() if valid.get(i) != s}
         cache.store_story_assignments(moved, forget=gone)
@@ -665,12 +686,16 @@ class LiveStories:
                 return self._stories
             if self._grouper is None:
                 stored = cache.story_features()
+                skip = set(changed)
                 self._grouper = StoryGrouper()
+                # Each JSON text is let go as its features are made: at 100,000 files the
+                # texts alone were tens of megabytes held through the whole build.
                 self._grouper.update(
-                    StoryFeatures.from_json(i, json.loads(stored[i]))
+                    _interned_features(i, stored.pop(i))
                     for i in self._stamps
-                    if i in stored and i not in changed and i in stamps
+                    if i in stored and i not in skip and i in stamps
                 )
+                del stored
             fresh: list[tuple[str, int, int, int, str]] = []
             features = []
             for rows in _run_chunks(story_chunk, self._root, changed, workers=1,
@@ -690,6 +715,21 @@ class LiveStories:
             return self._stories
         finally:
             cache.close()
+
+
+def _interned_features(article_id: str, text: str) -> StoryFeatures:
+    """Stored features with their words, outlet and category interned: decoded apart,
+    100,000 files' copies of the same few hundred thousand words kept the grouper's
+    memory twice what one copy of each takes."""
+    from reader.domain.stories import StoryFeatures
+
+    data = json.loads(text)
+    title, outlet, time, urls, related_urls, title_words, context_words, category = data
+    return StoryFeatures.from_json(article_id, [
+        title, intern(outlet), time, urls, related_urls,
+        [intern(word) for word in title_words], [intern(word) for word in context_words],
+        intern(category),
+    ])
 
 
 _LIVE: dict[str, LiveStories] = {}

@@ -337,6 +337,37 @@ def test_a_one_shot_grouper_updated_later_still_equals_a_cold_run():
     assert grouper.assignments() == group(features[20:])
 
 
+def test_articles_prepared_in_batches_group_as_a_cold_run():
+    """``reader list`` indexes features as its parsers send them: whatever the batches,
+    repeats, changes and removals, the first update ends where a cold run does."""
+    features, _gold = synthetic_features(600, seed=7)
+    rng = random.Random(5)
+    shuffled = list(features)
+    rng.shuffle(shuffled)
+    grouper = StoryGrouper(one_shot=True)
+    grouper.prepare(shuffled[:250])
+    grouper.prepare(shuffled[200:450])  # the same articles twice: the later count
+    retitled = replace(shuffled[10], title=shuffled[20].title)
+    grouper.prepare([retitled])
+    removed = [f.id for f in shuffled[:5]]
+    result = grouper.update([*shuffled[450:], shuffled[30]], removed=removed)
+    final = {f.id: f for f in shuffled}
+    final[retitled.id] = retitled
+    for article_id in removed:
+        del final[article_id]
+    cold = StoryGrouper(one_shot=True)
+    assert result == cold.update(final.values())
+    assert grouper.assignments() == cold.assignments()
+    assert grouper.stories() == cold.stories()
+    for article_id in final:
+        assert grouper.neighbours(article_id) == cold.neighbours(article_id)
+    with pytest.raises(ValueError):
+        grouper.prepare(shuffled[:1])
+    # Later updates go on incrementally, links looked up again.
+    assert grouper.update(removed=[shuffled[40].id]) == cold.update(removed=[shuffled[40].id])
+    assert grouper.assignments() == cold.assignments()
+
+
 def test_a_file_written_again_unchanged_for_grouping_moves_nothing():
     grouper = StoryGrouper()
     prigozhin = article("a", "Wagner chief Prigozhin on crashed plane near Moscow")
