@@ -82,26 +82,12 @@ TYPE_KEY_MS = 60
 
 def _thread_cpu_s() -> dict[str, float]:
     """CPU seconds used so far by the GUI thread and by the other threads of this process
-    (summed by thread name), from /proc, empty where unavailable: where a load's time went."""
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    (summed by thread name; :func:`_thread_cpu_seconds`): where a load's time went."""
     used: dict[str, float] = {}
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return used
-    for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # Python does not name its threads for the system: the GUI thread is told apart
-        # by its id (the process id), the rest go under the process name.
-        name = "gui" if task == str(os.getpid()) else stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        # utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-        seconds = (int(fields[11]) + int(fields[12])) / ticks
-        used[name] = round(used.get(name, 0.0) + seconds, 3)
+    gui = os.getpid()  # Python does not name its threads for the system: told apart by id
+    for tid, (name, seconds) in _thread_cpu_seconds().items():
+        key = "gui" if tid == gui else name
+        used[key] = round(used.get(key, 0.0) + seconds, 3)
     return used
 
 
