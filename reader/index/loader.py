@@ -220,7 +220,6 @@ def _trusted_rows(result: LoadResult) -> list[tuple[FileStamp, ArticleSummary]]:
     return rows
 
 
-
 def _parse_missing(
     root: Path,
     missing: list[str],
