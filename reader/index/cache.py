@@ -29,6 +29,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -250,16 +251,6 @@ _IDS_PER_QUERY = 500
 """Ids per ``IN (...)`` list: well below SQLite's limit on bound values (999 in old ones)."""
 
 
-class _Rows:
-    """Rows already fetched, read like a cursor (``fetchmany``)."""
-
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows = rows
-
-    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
-        taken, self._rows = self._rows[:size], self._rows[size:]
-        return taken
-
 
 # -- the cache ---------------------------------------------------------------------------
 
@@ -397,8 +388,7 @@ class IndexCache:
         found: dict[str, ArticleSummary] = {}
         with self._lock:
             try:
-                cursor = self._rows_of(stamps)
-                while rows := cursor.fetchmany(_DECODE_SLICE):
+                for rows in self._row_slices(stamps):
                     valid: list[tuple[str, str]] = []
                     for article_id, size, mtime_ns, inode, text in rows:
                         if stamps.get(article_id) == (size, mtime_ns, inode):
@@ -413,13 +403,15 @@ class IndexCache:
         missing = [article_id for article_id in stamps if article_id not in found]
         return found, missing
 
-    def _rows_of(self, stamps: Mapping[str, FileStamp]) -> sqlite3.Cursor | _Rows:
-        """The rows :meth:`lookup` checks: by id for a few (the files a window's snapshot
-        did not vouch for), else the whole table in one pass."""
+    def _row_slices(self, stamps: Mapping[str, FileStamp]) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows :meth:`lookup` checks, a slice at a time: by id for a few (the files a
+        window's snapshot did not vouch for), else the whole table in one pass."""
         if len(stamps) > _FEW_IDS:
-            return self._connection.execute(
+            cursor = self._connection.execute(
                 "SELECT id, size, mtime_ns, inode, summary FROM articles"
             )
+            yield from iter(partial(cursor.fetchmany, _DECODE_SLICE), [])
+            return
         # An id SQLite cannot hold (a lone surrogate) was never stored: not asked for.
         ids = [article_id for article_id in stamps if _storable(article_id)]
         rows: list[tuple[Any, ...]] = []
@@ -430,7 +422,8 @@ class IndexCache:
                 f"SELECT id, size, mtime_ns, inode, summary FROM articles WHERE id IN ({placeholders})",  # noqa: S608, E501
                 chunk,
             ).fetchall()
-        return _Rows(rows)
+        for start in range(0, len(rows), _DECODE_SLICE):
+            yield rows[start : start + _DECODE_SLICE]
 
     def listed_lines(
         self, stamps: dict[str, FileStamp], line_format: int
