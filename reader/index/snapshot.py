@@ -151,8 +151,7 @@ def read(
                 # is this user's, in this user's cache, checked by its CRC, and whatever it
                 # holds is only ever read as plain values (_decoded), never run.
                 decoded = _decoded(marshal.loads(data), decode)  # noqa: S302
-                for article_id, row in decoded.items():
-                    rows[article_id] = row
+                rows.update(decoded)
                 if on_slice is not None and decoded:
                     on_slice({article_id: row[1] for article_id, row in decoded.items()})
         except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
