@@ -372,6 +372,20 @@ class IndexCache:
             encode=summary_fields,
         )
 
+    def write_listed_snapshot(
+        self, rows: list[tuple[float | None, snapshot.StoredRow]]
+    ) -> None:
+        """The snapshot from rows ``reader list`` parsed, each with its publication time
+        (POSIX seconds, None if undated): its parsers gave each summary's stored fields,
+        so nothing is decoded here."""
+        if self._path is None:
+            return
+        rows = sorted(rows, key=lambda row: snapshot.newest_time_first(row[0]))
+        snapshot.write_stored(
+            snapshot.snapshot_path(self._path), [row for _time, row in rows],
+            schema=SCHEMA_VERSION,
+        )
+
     def lookup(
         self,
         stamps: dict[str, FileStamp],

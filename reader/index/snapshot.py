@@ -11,7 +11,8 @@ The snapshot is as disposable as the index beside it, and it is never the only s
 
 * it is written by a window's load once the folder has been scanned, from the rows just
   checked against the files (the scan's stamps), only when they differ from the snapshot
-  the load started from;
+  the load started from - and by a ``reader list --json`` that parsed the whole folder,
+  so that the first window after a list run starts as fast as the second;
 * it is read with each row's stamp, and the scan that follows corrects whatever changed
   since - a stale snapshot costs a lookup in the index, never a wrong row;
 * each chunk carries its length and a CRC-32; a header names the format, the index
@@ -29,10 +30,10 @@ import os
 import struct
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reader.domain.article import ArticleSummary
 
@@ -54,6 +55,7 @@ _MAX_CHUNK_BYTES = 64 * 1024 * 1024
 """A length beyond this is damage, not a chunk (2,000 rows are ~2 MB)."""
 
 Row = tuple[FileStamp, ArticleSummary]
+T = TypeVar("T")
 Encode = Callable[[ArticleSummary], list[Any]]
 Decode = Callable[[str, list[Any]], ArticleSummary]
 
@@ -75,9 +77,19 @@ def newest_first_key(row: Row) -> tuple[int, float]:
     if published_at is None:
         return (1, 0.0)
     try:
-        return (0, -published_at.timestamp())
+        return newest_time_first(published_at.timestamp())
     except (OverflowError, OSError, ValueError):
         return (1, 0.0)
+
+
+def newest_time_first(time: float | None) -> tuple[int, float]:
+    """:func:`newest_first_key` of a row published at POSIX ``time`` (None: undated)."""
+    return (1, 0.0) if time is None else (0, -time)
+
+
+StoredRow = tuple[str, int, int, int, list[Any]]
+"""A row as the snapshot holds it: id, the stamp's size, mtime and inode, and the
+summary's stored fields (:func:`reader.index.cache.summary_fields`)."""
 
 
 def write(path: Path, rows: list[Row], *, schema: int, encode: Encode) -> bool:
@@ -87,13 +99,24 @@ def write(path: Path, rows: list[Row], *, schema: int, encode: Encode) -> bool:
     ``encode`` gives a summary's stored fields (the index's own, see
     :func:`reader.index.cache.summary_fields`).
     """
+    return _write_chunks(path, (
+        [(s.id, *stamp, encode(s)) for stamp, s in chunk] for chunk in _chunks(rows)
+    ), schema=schema)
+
+
+def write_stored(path: Path, rows: list[StoredRow], *, schema: int) -> bool:
+    """:func:`write` for rows already in their stored form (newest first): ``reader list``
+    has each file's fields from its parser processes and no summary to encode."""
+    return _write_chunks(path, _chunks(rows), schema=schema)
+
+
+def _write_chunks(path: Path, chunks: Iterable[list[StoredRow]], *, schema: int) -> bool:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         # Only this user may read or write it, whatever the umask: see _private().
         with open(temporary, "wb", opener=_private_opener) as out:
             out.write(_header(schema))
-            for chunk in _chunks(rows):
-                stored = [(s.id, *stamp, encode(s)) for stamp, s in chunk]
+            for stored in chunks:
                 data = marshal.dumps(stored)
                 out.write(_CHUNK_HEAD.pack(len(data), zlib.crc32(data)))
                 out.write(data)
@@ -110,7 +133,7 @@ def _private_opener(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
-def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+def _chunks(rows: list[T]) -> Iterator[list[T]]:
     if rows:
         yield rows[:FIRST_CHUNK_ROWS]
     for start in range(FIRST_CHUNK_ROWS, len(rows), CHUNK_ROWS):

@@ -228,3 +228,80 @@ def test_rebuilding_the_index_forgets_the_snapshot(tmp_path: Path) -> None:
     IndexCache.open(folder).close()
 
     assert not path.exists()
+
+
+def dated_folder(folder: Path, count: int) -> Path:
+    """``make_folder`` with each file published at another time (one undated), so that
+    the snapshot's order means something."""
+    make_folder(folder, count)
+    for number in range(count):
+        path = folder / f"{number:05d}.txt"
+        text = path.read_text(encoding="utf-8")
+        day = (number * 7) % 28 + 1
+        stamp = f"2025-02-{day:02d}T{number % 24:02d}:{number:02d}:00Z" if number != 4 else "soon"
+        path.write_text(
+            text.replace("publishedDateTime: ", f"publishedDateTime: {stamp!r}\nx_was: ", 1),
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_a_cold_list_leaves_the_snapshot_a_window_load_would_have(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import main
+
+    folder = dated_folder(tmp_path / "articles", 30)
+    path = snapshot.snapshot_path(cache_path(folder))
+
+    assert main(["list", str(folder), "--json"]) == 0
+    capsys.readouterr()
+    cache = IndexCache.open(folder)
+    try:
+        listed = cache.snapshot_rows()
+    finally:
+        cache.close()
+    assert listed is not None
+    written = path.stat().st_mtime_ns
+    path.unlink()
+    window_load(folder)  # writes the window's own snapshot from the index
+    cache = IndexCache.open(folder)
+    try:
+        own = cache.snapshot_rows()
+    finally:
+        cache.close()
+
+    assert own is not None
+    assert listed == own and len(listed) == 30
+    assert list(listed) == list(own)  # newest first, the undated last, alike
+    assert [row[1].id for row in sorted(listed.values(), key=snapshot.newest_first_key)] == [
+        *listed
+    ]
+    assert listed["00004.txt"][1].published_at is None
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    # A warm list parses a few files at most and leaves the snapshot to the window.
+    (folder / "00003.txt").write_text((folder / "00002.txt").read_text(encoding="utf-8"))
+    path.unlink()
+    assert main(["list", str(folder), "--json"]) == 0
+    assert not path.exists()
+    assert written  # (the first list's snapshot was a real file)
+
+
+def test_a_listed_row_parsed_from_other_content_than_the_scan_saw_is_left_out() -> None:
+    from reader.cli import _kept_for_snapshot
+
+    stamps = {"a.txt": FileStamp(10, 20, 30), "b.txt": FileStamp(11, 21, 31)}
+    batch = [
+        (("a.txt", 10, 20, 30, "[]", ""), ("line a\n", "unpublished", 5.0, ["a"]), "[]"),
+        (("b.txt", *UNREAD_STAMP, "[]", ""), ("line b\n", "error", None, ["b"]), "[]"),
+        (("c.txt", 12, 22, 32, "[]", ""), ("line c\n", "unpublished", 1.0, ["c"]), "[]"),
+    ]
+    kept: list[tuple[float | None, snapshot.StoredRow]] = []
+
+    rows = _kept_for_snapshot(batch, stamps, kept)  # type: ignore[arg-type]
+
+    assert kept == [(5.0, ("a.txt", 10, 20, 30, ["a"]))]
+    assert [listed for _encoded, listed, _features in rows] == [
+        ("line a\n", "unpublished", 5.0), ("line b\n", "error", None),
+        ("line c\n", "unpublished", 1.0),
+    ]
