@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         metavar="FILE",
         help="cProfile the GUI thread from building the window until loaded; stats to FILE "
+        "(up to the last row: FILE.rows) "
         "(and the typed word's to FILE.typing.prof), and what every thread was doing during "
         "each event-loop stall to FILE.stalls.txt",
     )
@@ -338,6 +339,9 @@ class Probe:
             limit = self.args.load_timeout
             raise TimeoutError(f"{seen} of {expected} rows after {limit:.0f} s")
         self.results["all_rows_s"] = marks["all"] - shown
+        if self.profiler is not None:  # the rows' own cost, apart from what follows them
+            self.profiler.dump_stats(f"{self.args.profile}.rows")
+            self.profiler.enable()
         # From show() on: what each thread spent while the rows came.
         self.results["thread_cpu_loading_s"] = {
             name: round(seconds - cpu_at_shown.get(name, 0.0), 3)

@@ -1095,7 +1095,16 @@ def cluster_component(
             finished.add(chain.pop())
             continue
         if best_y != previous:
-            chain.append(best_y)
+            if best_y in chain:
+                # The chain holds best_y already, from before a merge made below it: that
+                # merge moved the mean similarities (the strong-pair rule is not
+                # reducible), so the chain now runs back into itself.  Going on from
+                # best_y keeps one entry per cluster; appending it again put a cluster in
+                # the chain twice, and once merged away it was still looked up (a
+                # KeyError that stopped grouping a generated 10,000-article folder).
+                del chain[chain.index(best_y) + 1 :]
+            else:
+                chain.append(best_y)
             continue
         chain.pop()
         chain.pop()

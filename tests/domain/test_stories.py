@@ -15,7 +15,14 @@ from reader.bench.stories_eval import (
     synthetic_features,
     title_only,
 )
-from reader.domain.stories import StoryFeatures, StoryGrouper, features_from, group, iter_stories
+from reader.domain.stories import (
+    StoryFeatures,
+    StoryGrouper,
+    cluster_component,
+    features_from,
+    group,
+    iter_stories,
+)
 from reader.domain.urls import canonical_url
 
 T0 = datetime(2023, 7, 26, 12, tzinfo=UTC)
@@ -467,3 +474,92 @@ def test_a_weak_pair_moving_inside_a_part_reclusters_it(monkeypatch):
     assert all(value < stories.STRONG_LINK for other, value in grouper.neighbours("u").items()
                if other != "x")
     assert clustered == [["u", "v", "x", "y"]]
+
+
+# Two hubs joined to every other article, as a generated folder's boilerplate titles made
+# them: the nearest-neighbour chain ran back into itself after a merge, and the cluster it
+# then held twice was looked up after being merged away (KeyError).
+_CHAIN_LOOP_PAIRS = [
+    ("a00", "a03", 0.118571),
+    ("a00", "a12", 0.262949),
+    ("a00", "a19", 0.20917),
+    ("a01", "a12", 0.23322),
+    ("a01", "a19", 0.258814),
+    ("a02", "a07", 0.075093),
+    ("a02", "a12", 0.261323),
+    ("a02", "a19", 0.173588),
+    ("a03", "a12", 0.275705),
+    ("a03", "a14", 0.145448),
+    ("a03", "a19", 0.26264),
+    ("a04", "a12", 0.251813),
+    ("a04", "a19", 0.279627),
+    ("a05", "a12", 0.268308),
+    ("a05", "a19", 0.231408),
+    ("a06", "a12", 0.262949),
+    ("a06", "a19", 0.20917),
+    ("a07", "a12", 0.251813),
+    ("a07", "a19", 0.23988),
+    ("a08", "a12", 0.273865),
+    ("a08", "a19", 0.217854),
+    ("a09", "a12", 0.262262),
+    ("a09", "a19", 0.222295),
+    ("a10", "a12", 0.24614),
+    ("a10", "a19", 0.256684),
+    ("a11", "a12", 0.278055),
+    ("a11", "a18", 0.12287),
+    ("a11", "a19", 0.247239),
+    ("a12", "a13", 0.273865),
+    ("a12", "a14", 0.251813),
+    ("a12", "a15", 0.253591),
+    ("a12", "a16", 0.278055),
+    ("a12", "a17", 0.256508),
+    ("a12", "a18", 0.268308),
+    ("a12", "a19", 0.215509),
+    ("a13", "a19", 0.222941),
+    ("a14", "a19", 0.279448),
+    ("a15", "a19", 0.222168),
+    ("a16", "a19", 0.184703),
+    ("a17", "a19", 0.244352),
+    ("a18", "a19", 0.225681),
+]
+
+
+def _edges_of(pairs: list[tuple[str, str, float]]) -> dict[str, dict[str, float]]:
+    edges: dict[str, dict[str, float]] = {}
+    for a, b, value in pairs:
+        edges.setdefault(a, {})[b] = value
+        edges.setdefault(b, {})[a] = value
+    return edges
+
+
+def test_a_chain_that_runs_back_into_itself_still_clusters_every_article_once() -> None:
+    edges = _edges_of(_CHAIN_LOOP_PAIRS)
+    ids = sorted(edges)
+
+    clusters = cluster_component(ids, edges)
+
+    assert sorted(i for cluster in clusters for i in cluster) == ids
+    # Edges stored in another order cluster the same way.
+    shuffled = {a: dict(reversed(row.items())) for a, row in reversed(edges.items())}
+    assert cluster_component(ids, shuffled) == clusters
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_clustering_random_dense_parts_ends_with_each_article_once(seed: int) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(3, 40)
+    ids = [f"a{n:02d}" for n in range(count)]
+    hubs = rng.sample(ids, rng.randint(0, 3))
+    pairs = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            chance = 0.9 if a in hubs or b in hubs else 0.15
+            if rng.random() < chance:
+                value = 2.0 if rng.random() < 0.03 else round(rng.uniform(0.05, 0.6), 6)
+                pairs.append((a, b, value))
+    edges = _edges_of(pairs)
+
+    clusters = cluster_component(ids, edges)
+
+    assert sorted(i for cluster in clusters for i in cluster) == ids
+    assert clusters == sorted(sorted(cluster) for cluster in clusters)
