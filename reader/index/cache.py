@@ -28,7 +28,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from sys import intern
@@ -584,9 +584,23 @@ class IndexCache:
         stale = [article_id for article_id in stamps if article_id not in valid]
         return valid, stale, gone
 
-    def story_features(self) -> dict[str, str]:
-        """Every stored ``id -> story features JSON`` (check stamps with :meth:`story_rows`)."""
-        return dict(self._query("SELECT id, features FROM stories") or ())
+    def story_features(self, ids: Collection[str] | None = None) -> dict[str, str]:
+        """Every stored ``id -> story features JSON`` (check stamps with :meth:`story_rows`),
+        or only those of ``ids``: up to a few thousand are asked for by id, more in one
+        pass over the table."""
+        if ids is None or len(ids) > _FEW_IDS:
+            stored = dict(self._query("SELECT id, features FROM stories") or ())
+            return stored if ids is None else {i: stored[i] for i in ids if i in stored}
+        wanted = [article_id for article_id in ids if _storable(article_id)]
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            placeholders = ",".join("?" * len(chunk))  # only "?"s: the ids are bound values
+            found.update(self._query(
+                f"SELECT id, features FROM stories WHERE id IN ({placeholders})",  # noqa: S608
+                tuple(chunk),
+            ) or ())
+        return found
 
     def store_story_features(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows.

@@ -612,28 +612,35 @@ def folder_stories(
     if not stale and not gone and all(valid.values()):
         return {article_id: story for article_id, story in valid.items() if story}
     known = known or {}
+    fresh: list[tuple[str, int, int, int, str]] = []
+    fresh_features: list[StoryFeatures] = []
+    for rows in _run_chunks(story_chunk, root, stale, workers=workers, should_stop=None):
+        for article_id, text in rows:
+            stamp = stamps[article_id]
+            fresh.append((article_id, stamp.size, stamp.mtime_ns, stamp.inode, text))
+            fresh_features.append(StoryFeatures.from_json(article_id, json.loads(text)))
+    if cache is not None and fresh:
+        # Only the changed files' stored features are read to compare: a warm start after
+        # files were written again unchanged (a publish, a tool touching them) read and
+        # decoded all 100,000 first, 2.2 s and ~450 MB for stories that all still held.
+        before = cache.story_features([row[0] for row in fresh])
+        cache.store_story_features(fresh)
+        if not gone and all(before.get(row[0]) == row[4] for row in fresh):
+            # Every changed file kept its features, so the stored stories still hold.
+            now_valid, now_stale, now_gone = cache.story_rows(stamps)
+            if not now_stale and not now_gone and all(now_valid.values()):
+                return {article_id: story for article_id, story in now_valid.items() if story}
     unknown = [article_id for article_id in valid if article_id not in known]
     stored = cache.story_features() if cache is not None and unknown else {}
     features = [known[article_id] for article_id in valid if article_id in known]
     held = len(features)  # what ``prepared`` holds already
     features += [
-        StoryFeatures.from_json(article_id, json.loads(stored[article_id]))
+        StoryFeatures.from_json(article_id, json.loads(stored.pop(article_id)))
         for article_id in unknown
         if article_id in stored
     ]
-    fresh: list[tuple[str, int, int, int, str]] = []
-    for rows in _run_chunks(story_chunk, root, stale, workers=workers, should_stop=None):
-        for article_id, text in rows:
-            stamp = stamps[article_id]
-            fresh.append((article_id, stamp.size, stamp.mtime_ns, stamp.inode, text))
-            features.append(StoryFeatures.from_json(article_id, json.loads(text)))
-    if cache is not None and fresh:
-        cache.store_story_features(fresh)
-        if not gone and all(stored.get(row[0]) == row[4] for row in fresh):
-            # Every changed file kept its features, so the stored stories still hold.
-            valid, stale, gone = cache.story_rows(stamps)
-            if not stale and not gone and all(valid.values()):
-                return {article_id: story for article_id, story in valid.items() if story}
+    del stored
+    features += fresh_features
     if prepared is None:
         stories = group(features)
     else:
