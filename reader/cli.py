@@ -39,6 +39,7 @@ from reader.index.loader import (
     check_files,
     folder_stories,
     load_folder,
+    parse_described,
     parse_described_stories,
     stories_wanted,
 )
@@ -465,10 +466,18 @@ def _parse_listed(
     from reader.domain.stories import StoryFeatures
 
     describe = list_line_parts if snapshot_rows is None else list_line_parts_and_fields
+    # Switched off (READER_STORIES=off, the benchmark's baseline), no story features are
+    # made either: the baseline is a list without stories, not one without clustering.
+    with_stories = stories_wanted()
+    batches = (
+        parse_described_stories(folder, ids, describe) if with_stories
+        else ([(encoded, listed, "") for encoded, listed in batch]
+              for batch in parse_described(folder, ids, describe))
+    )
     rows: list[tuple[str, str, str, float | None]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
         writes = []
-        for batch in parse_described_stories(folder, ids, describe):
+        for batch in batches:
             if snapshot_rows is not None:
                 assert stamps is not None
                 batch = _kept_for_snapshot(batch, stamps, snapshot_rows)
@@ -476,12 +485,14 @@ def _parse_listed(
             writes.append(
                 writer.submit(cache.store_encoded_listed, listed_rows, LIST_LINE_FORMAT)
             )
+            rows += [(encoded[0], *listed) for encoded, listed, _features in batch]
+            if not with_stories:
+                continue
             # Story features come from the same read (folder_stories then reads none).
             writes.append(writer.submit(cache.store_story_features, [
                 (encoded[0], encoded[1], encoded[2], encoded[3], features)
                 for encoded, _listed, features in batch
             ]))
-            rows += [(encoded[0], *listed) for encoded, listed, _features in batch]
             decoded = [
                 StoryFeatures.from_json(encoded[0], json.loads(features))
                 for encoded, _listed, features in batch

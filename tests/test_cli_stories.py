@@ -261,3 +261,31 @@ def test_the_real_headline_evaluation_reads_stories_as_the_judge_does(tmp_path):
     # The benchmark's grouping-off baseline: every article is its own story.
     alone, _seconds = listed_stories(tmp_path / "folder", stories=False)
     assert alone == {article_id: article_id for article_id in gold}
+
+
+def test_switched_off_a_list_makes_no_story_features_and_no_stories(news, capsys, monkeypatch):
+    """``READER_STORIES=off`` is the benchmark's baseline of a list without stories: not
+    one without clustering only, whose parsers still made every file's features."""
+    import reader.domain.stories as stories_module
+    from reader.index.cache import IndexCache
+
+    def never(*args, **kwargs):
+        raise AssertionError("no story features when stories are off")
+
+    monkeypatch.setenv("READER_STORIES", "off")
+    monkeypatch.setattr(stories_module, "features_from_summary", never)
+    code, out, _err = run(capsys, "list", os.fspath(news), "--json")
+
+    assert code == 0
+    assert {row["id"]: row["story"] for row in lines(out)} == {
+        name: name for name in ("a.md", "b.md", "c.md", "d.md")
+    }
+    cache = IndexCache.open(news)
+    try:
+        assert cache.story_features() == {}
+    finally:
+        cache.close()
+    monkeypatch.delenv("READER_STORIES")
+    monkeypatch.undo()
+    rows = lines(run(capsys, "list", os.fspath(news), "--json")[1])  # on again: grouped
+    assert {row["id"]: row["story"] for row in rows}["c.md"] == "a.md"

@@ -253,8 +253,8 @@ def listed_stories(folder: Path, *, stories: bool = True) -> tuple[dict[str, str
     """(article id -> ``story`` of a cold ``reader list --json``, seconds it took).
 
     A fresh process with an empty cache folder; ``stories=False`` sets
-    ``READER_STORIES=off`` (every article its own story), the switch the benchmark
-    compares a cold list against.
+    ``READER_STORIES=off`` (every article its own story, and no story features made),
+    the switch the benchmark compares a cold list against.
     """
     import json
     import subprocess

@@ -576,7 +576,8 @@ def story_chunk(root: str, ids: list[str]) -> list[tuple[str, str]]:
 
 
 def stories_wanted() -> bool:
-    """False under ``READER_STORIES=off``: the benchmark's grouping-off baseline."""
+    """False under ``READER_STORIES=off``: the benchmark's baseline of a list without
+    stories (no grouping, and ``reader list`` makes no story features either)."""
     return os.environ.get("READER_STORIES") != "off"
 
 
