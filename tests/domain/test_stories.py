@@ -563,3 +563,14 @@ def test_clustering_random_dense_parts_ends_with_each_article_once(seed: int) ->
 
     assert sorted(i for cluster in clusters for i in cluster) == ids
     assert clusters == sorted(sorted(cluster) for cluster in clusters)
+
+
+@pytest.mark.parametrize("mark", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+                                  "\u2029", "", "\t", "é", "\u2027"])
+def test_odd_line_breaks_are_found_in_ascii_and_other_text(mark: str) -> None:
+    from reader.domain.stories import _ODD_LINE_BREAKS, _has_odd_line_breaks
+
+    for text in (f"  - title: a{mark}b\n", f"  - title: café{mark}\n"):
+        assert _has_odd_line_breaks(text) is (_ODD_LINE_BREAKS.search(text) is not None)
+    assert _has_odd_line_breaks(f"x{mark}") is (mark in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+                                                and mark != "")
