@@ -17,7 +17,6 @@ import operator
 import os
 import threading
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -470,15 +469,29 @@ class StoryTreeModel(QAbstractItemModel):
         self._stale = False
         summaries = self._flat_summaries()
         ids = list(map(_ID, summaries))
-        wanted: defaultdict[str, list[ArticleSummary]] = defaultdict(list)
+        wanted: dict[str, list[ArticleSummary]] = {}
+        get = wanted.get
         for story, summary in zip(map(self._stories.get, ids, ids), summaries, strict=True):
-            wanted[story].append(summary)
+            members = get(story)
+            if members is None:
+                wanted[story] = [summary]
+            else:
+                members.append(summary)
         if self._proxy is None:
             self._row_of = {summary.id: row for row, summary in enumerate(summaries)}
         if not self._groups:
             if wanted:
-                self.beginInsertRows(_ROOT, 0, len(wanted) - 1)
-                self._set_groups([self._new_group(s, m) for s, m in wanted.items()])
+                # Built in one pass, each group numbered as it is made: turning the view
+                # on at 100,000 articles builds every group at once on the GUI thread, and
+                # a method call and a renumbering pass per group were half of it.
+                first_uid = self._next_uid
+                groups = [
+                    _Group(story, first_uid + position, members, position)
+                    for position, (story, members) in enumerate(wanted.items())
+                ]
+                self._next_uid = first_uid + len(groups)
+                self.beginInsertRows(_ROOT, 0, len(groups) - 1)
+                self._set_groups(groups, numbered=True)
                 self.endInsertRows()
             return
         if not self._apply_edits(wanted):
@@ -498,11 +511,13 @@ class StoryTreeModel(QAbstractItemModel):
         self._next_uid += 1
         return group
 
-    def _set_groups(self, groups: list[_Group]) -> None:
+    def _set_groups(self, groups: list[_Group], *, numbered: bool = False) -> None:
+        """Show ``groups``; ``numbered``: each one's position is already its index."""
         self._groups = groups
         self._by_uid = {group.uid: group for group in groups}
         self._by_story = {group.story: group for group in groups}
-        self._renumber(0)
+        if not numbered:
+            self._renumber(0)
 
     def _renumber(self, start: int) -> None:
         groups = self._groups
