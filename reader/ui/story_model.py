@@ -172,6 +172,10 @@ class StoryTreeModel(QAbstractItemModel):
         self._next_uid = 1
         self._active = True
         self._stale = False
+        self._all_moved = False
+        """Whether every article may have changed story since the groups shown were made
+        (the first grouping arrived): the next rebuild relayouts without first looking for
+        a few edits that would do (50-60 ms at 100,000 articles to find there are none)."""
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
@@ -215,6 +219,7 @@ class StoryTreeModel(QAbstractItemModel):
             # comparing 100,000 entries to none on the GUI thread first.
             if stories:
                 self._stories = dict(stories)
+                self._all_moved = True
                 self._schedule_rebuild()
             return
         if moved is None or since is not old:
@@ -479,6 +484,7 @@ class StoryTreeModel(QAbstractItemModel):
                 members.append(summary)
         if self._proxy is None:
             self._row_of = {summary.id: row for row, summary in enumerate(summaries)}
+        all_moved, self._all_moved = self._all_moved, False
         if not self._groups:
             if wanted:
                 # Built in one pass, each group numbered as it is made: turning the view
@@ -494,7 +500,7 @@ class StoryTreeModel(QAbstractItemModel):
                 self._set_groups(groups, numbered=True)
                 self.endInsertRows()
             return
-        if not self._apply_edits(wanted):
+        if all_moved or not self._apply_edits(wanted):
             self._relayout(wanted)
 
     def _flat_summaries(self) -> list[ArticleSummary]:

@@ -304,3 +304,29 @@ def test_a_new_grouping_moves_the_articles_it_names_without_regrouping(flat, qtb
     tree.set_stories(dict(STORIES), {"not": "the grouping shown"}, [])  # compared afresh
     qtbot.waitUntil(tree.is_current)
     assert_same_as_fresh(tree, proxy, STORIES, "back")
+
+
+def test_the_first_grouping_arriving_while_shown_regroups_in_one_layout_change(
+    qtmodeltester, flat, qtbot
+):
+    """Shown before any grouping, the tree holds one row per article; when the first
+    grouping comes every article may move, so it is one layout change, not edits."""
+    _model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.rebuild()
+    assert [row for row, _children in tree_ids(tree)] == [f"{i:02d}.md" for i in range(6)]
+    qtmodeltester.check(tree, force_py=True)
+    signals: list[str] = []
+    tree.layoutChanged.connect(lambda *_: signals.append("layout"))
+    tree.rowsInserted.connect(lambda *_: signals.append("inserted"))
+    tree.rowsRemoved.connect(lambda *_: signals.append("removed"))
+
+    tree.set_stories(STORIES)
+    qtbot.waitUntil(tree.is_current)
+
+    assert signals == ["layout"]
+    assert tree_ids(tree) == [
+        (None, ["00.md", "02.md", "04.md"]), (None, ["01.md", "05.md"]), ("03.md", []),
+    ]
+    tree.set_stories({**STORIES, "03.md": "01.md"})  # later groupings are edits again
+    qtbot.waitUntil(lambda: tree_ids(tree)[1] == (None, ["01.md", "03.md", "05.md"]))
