@@ -152,6 +152,15 @@ def make_folder(folder: Path, count: int) -> Path:
     return folder
 
 
+def snapshot_of(folder: Path):  # type: ignore[no-untyped-def]
+    """The folder's snapshot rows as the next window start would read them."""
+    cache = IndexCache.open(folder)
+    try:
+        return cache.snapshot_rows()
+    finally:
+        cache.close()
+
+
 def window_load(folder: Path) -> tuple[LoadResult, list[str]]:
     """A load as the window makes it (cached rows before the scan); the ids handed on."""
     handed_on: list[str] = []
@@ -206,11 +215,7 @@ def test_a_stale_snapshot_is_corrected_from_the_index_and_the_files(
     assert "Story four" in result.articles["00004.txt"].title
     assert "00005.txt" not in result.articles and "new.txt" in result.articles
     # The corrected rows are what the next start begins from, or the old ones still.
-    cache = IndexCache.open(folder)
-    try:
-        rows = cache.snapshot_rows()
-    finally:
-        cache.close()
+    rows = snapshot_of(folder)
     assert rows is not None
     in_snapshot = {article_id: summary for article_id, (_stamp, summary) in rows.items()}
     assert (in_snapshot == result.articles) is rewrite
@@ -256,20 +261,12 @@ def test_a_cold_list_leaves_the_snapshot_a_window_load_would_have(
 
     assert main(["list", str(folder), "--json"]) == 0
     capsys.readouterr()
-    cache = IndexCache.open(folder)
-    try:
-        listed = cache.snapshot_rows()
-    finally:
-        cache.close()
+    listed = snapshot_of(folder)
     assert listed is not None
     written = path.stat().st_mtime_ns
     path.unlink()
     window_load(folder)  # writes the window's own snapshot from the index
-    cache = IndexCache.open(folder)
-    try:
-        own = cache.snapshot_rows()
-    finally:
-        cache.close()
+    own = snapshot_of(folder)
 
     assert own is not None
     assert listed == own and len(listed) == 30
