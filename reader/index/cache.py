@@ -261,6 +261,23 @@ def cache_path(root: Path) -> Path:
     return paths.cache_dir() / "index" / f"{digest}.sqlite3"
 
 
+def _rows_by_id(
+    run: Callable[[str, tuple[str, ...]], list[tuple[Any, ...]]],
+    select: str,
+    ids: Iterable[str],
+) -> list[tuple[Any, ...]]:
+    """The rows ``select ... WHERE id IN (...)`` finds for ``ids``, asked in lists of
+    :data:`_IDS_PER_QUERY`; ``run`` executes one statement.  An id SQLite cannot hold (a
+    lone surrogate) was never stored, so it is not asked for."""
+    wanted = [article_id for article_id in ids if _storable(article_id)]
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = tuple(wanted[start : start + _IDS_PER_QUERY])
+        placeholders = ",".join("?" * len(chunk))  # only "?"s: the ids are bound values
+        rows += run(f"{select} WHERE id IN ({placeholders})", chunk)
+    return rows
+
+
 class IndexCache:
     """The cached summaries of one folder; see the module docstring.
 
@@ -426,16 +443,10 @@ class IndexCache:
             )
             yield from iter(partial(cursor.fetchmany, _DECODE_SLICE), [])
             return
-        # An id SQLite cannot hold (a lone surrogate) was never stored: not asked for.
-        ids = [article_id for article_id in stamps if _storable(article_id)]
-        rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
-            placeholders = ",".join("?" * len(chunk))  # only "?"s: the ids are bound values
-            rows += self._connection.execute(
-                f"SELECT id, size, mtime_ns, inode, summary FROM articles WHERE id IN ({placeholders})",  # noqa: S608, E501
-                chunk,
-            ).fetchall()
+        rows = _rows_by_id(
+            lambda sql, chunk: self._connection.execute(sql, chunk).fetchall(),
+            "SELECT id, size, mtime_ns, inode, summary FROM articles", stamps,
+        )
         for start in range(0, len(rows), _DECODE_SLICE):
             yield rows[start : start + _DECODE_SLICE]
 
@@ -591,16 +602,10 @@ class IndexCache:
         if ids is None or len(ids) > _FEW_IDS:
             stored = dict(self._query("SELECT id, features FROM stories") or ())
             return stored if ids is None else {i: stored[i] for i in ids if i in stored}
-        wanted = [article_id for article_id in ids if _storable(article_id)]
-        found: dict[str, str] = {}
-        for start in range(0, len(wanted), _IDS_PER_QUERY):
-            chunk = wanted[start : start + _IDS_PER_QUERY]
-            placeholders = ",".join("?" * len(chunk))  # only "?"s: the ids are bound values
-            found.update(self._query(
-                f"SELECT id, features FROM stories WHERE id IN ({placeholders})",  # noqa: S608
-                tuple(chunk),
-            ) or ())
-        return found
+        return dict(_rows_by_id(
+            lambda sql, chunk: self._query(sql, chunk) or [],
+            "SELECT id, features FROM stories", ids,
+        ))
 
     def store_story_features(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         """Remember ``(id, size, mtime_ns, inode, features JSON)`` rows.
