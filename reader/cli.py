@@ -412,35 +412,56 @@ def _list_cached_lines(folder: Path, cache: IndexCache, state: str) -> bool:
     from reader.domain.stories import StoryGrouper
 
     report = _scan(folder)
+    with_stories = stories_wanted()
+    kept = cache.listed_output(report.files, LIST_LINE_FORMAT, stories=with_stories)
+    if kept is not None:  # nothing changed since the last list: print what it printed
+        lines, states = kept
+        _report_unreadable(report.unreadable_dirs)
+        _write_lines(sys.stdout, _in_list_state(lines, states, state))
+        sys.stdout.flush()
+        return True
     outcome = cache.listed_lines(report.files, LIST_LINE_FORMAT)
     if outcome is None:
         return False
     listed, stale, gone = outcome
     known: dict[str, StoryFeatures] = {}
-    grouper = StoryGrouper(one_shot=True) if stories_wanted() and stale else None
+    grouper = StoryGrouper(one_shot=True) if with_stories and stale else None
     # A list that parses the whole folder (a cold one) leaves the window's snapshot behind
     # as well: the first window after it otherwise read 100,000 rows out of the index,
     # 2.2-2.8 s to every row against 1.5 s from a snapshot.
     snapshot_rows: list[tuple[float | None, StoredRow]] | None = (
         [] if stale and len(stale) == len(report.files) else None
     )
+    as_scanned = True
     if stale:
-        listed += _parse_listed(
+        parsed, as_scanned = _parse_listed(
             folder, cache, stale, known, grouper, snapshot_rows, report.files
         )
+        listed += parsed
     if gone:
         cache.prune(report.files)
-    if state != "all":
-        listed = [row for row in listed if row[2] == state]
     listed.sort(key=_cached_date_key)
     stories = folder_stories(folder, report.files, cache, known=known, prepared=grouper)
     _report_unreadable(report.unreadable_dirs)
+    lines = [with_story(row[1], stories.get(row[0], row[0])) for row in listed]
+    states = [row[2] for row in listed]
     out = sys.stdout
-    _write_lines(out, [with_story(row[1], stories.get(row[0], row[0])) for row in listed])
+    _write_lines(out, _in_list_state(lines, states, state))
     out.flush()
     if snapshot_rows:
         cache.write_listed_snapshot(snapshot_rows)
+    if as_scanned:
+        cache.write_listed_output(
+            report.files, lines, states, LIST_LINE_FORMAT, stories=with_stories
+        )
     return True
+
+
+def _in_list_state(lines: list[str], states: list[str], state: str) -> list[str]:
+    """The lines whose article is in ``state`` ("all": every line)."""
+    if state == "all":
+        return lines
+    return [line for line, line_state in zip(lines, states, strict=True) if line_state == state]
 
 
 def _parse_listed(
@@ -448,8 +469,9 @@ def _parse_listed(
     grouper: StoryGrouper | None = None,
     snapshot_rows: list[tuple[float | None, StoredRow]] | None = None,
     stamps: dict[str, FileStamp] | None = None,
-) -> list[tuple[str, str, str, float | None]]:
-    """Parse ``ids``, storing each row with its list line; their ``(id, line, state, time)``.
+) -> tuple[list[tuple[str, str, str, float | None]], bool]:
+    """Parse ``ids``, storing each row with its list line; their ``(id, line, state, time)``,
+    and whether every one was read from the content the scan stamped (``stamps``).
 
     Rows are stored on a thread of their own (SQLite releases the GIL while it writes)
     so that writing overlaps with taking in the next batch.  Each file's story features
@@ -475,9 +497,14 @@ def _parse_listed(
               for batch in parse_described(folder, ids, describe))
     )
     rows: list[tuple[str, str, str, float | None]] = []
+    as_scanned = stamps is not None
     with ThreadPoolExecutor(1, thread_name_prefix="index-cache-writer") as writer:
         writes = []
         for batch in batches:
+            if stamps is not None and as_scanned:
+                as_scanned = all(
+                    stamps.get(encoded[0]) == encoded[1:4] for encoded, _l, _f in batch
+                )
             if snapshot_rows is not None:
                 assert stamps is not None
                 batch = _kept_for_snapshot(batch, stamps, snapshot_rows)
@@ -502,7 +529,7 @@ def _parse_listed(
                 grouper.prepare(decoded)
         for write in writes:
             write.result()
-    return rows
+    return rows, as_scanned
 
 
 def list_line_parts(article: ArticleSummary) -> tuple[str, str, float | None]:

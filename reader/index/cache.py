@@ -39,7 +39,7 @@ from reader.domain.article import ArticleSummary, Problem, Severity
 from reader.domain.dates import from_iso, to_iso
 from reader.domain.query import fold
 
-from . import snapshot
+from . import listed_output, snapshot
 from .scan import FileStamp
 
 log = logging.getLogger(__name__)
@@ -403,6 +403,30 @@ class IndexCache:
             schema=SCHEMA_VERSION,
         )
 
+    def listed_output(
+        self, stamps: Mapping[str, FileStamp], line_format: int, *, stories: bool
+    ) -> listed_output.Kept | None:
+        """The last ``reader list --json`` output, if its scan gave exactly ``stamps``
+        (:mod:`reader.index.listed_output`)."""
+        if self._path is None:
+            return None
+        return listed_output.read(
+            listed_output.output_path(self._path), stamps,
+            schema=SCHEMA_VERSION, line_format=line_format, stories=stories,
+        )
+
+    def write_listed_output(
+        self, stamps: Mapping[str, FileStamp], lines: list[str], states: list[str],
+        line_format: int, *, stories: bool,
+    ) -> None:
+        """Keep a list's output lines (date order, stories joined) for a scan of ``stamps``."""
+        if self._path is None:
+            return
+        listed_output.write(
+            listed_output.output_path(self._path), stamps, lines, states,
+            schema=SCHEMA_VERSION, line_format=line_format, stories=stories,
+        )
+
     def lookup(
         self,
         stamps: dict[str, FileStamp],
@@ -749,6 +773,7 @@ def _delete_database(path: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(f"{path}{suffix}")
     snapshot.remove(snapshot.snapshot_path(path))
+    listed_output.remove(listed_output.output_path(path))
 
 
 def _is_busy(exc: BaseException) -> bool:

@@ -113,8 +113,8 @@ def write_stored(path: Path, rows: list[StoredRow], *, schema: int) -> bool:
 def _write_chunks(path: Path, chunks: Iterable[list[StoredRow]], *, schema: int) -> bool:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        # Only this user may read or write it, whatever the umask: see _private().
-        with open(temporary, "wb", opener=_private_opener) as out:
+        # Only this user may read or write it, whatever the umask: see is_private().
+        with open(temporary, "wb", opener=private_opener) as out:
             out.write(_header(schema))
             for stored in chunks:
                 data = marshal.dumps(stored)
@@ -129,7 +129,7 @@ def _write_chunks(path: Path, chunks: Iterable[list[StoredRow]], *, schema: int)
     return True
 
 
-def _private_opener(path: str, flags: int) -> int:
+def private_opener(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
@@ -159,7 +159,7 @@ def read(
         return None
     with handle:
         try:
-            if not _private(handle.fileno()) or handle.readline(200) != _header(schema):
+            if not is_private(handle.fileno()) or handle.readline(200) != _header(schema):
                 return None
             while head := handle.read(_CHUNK_HEAD.size):
                 if len(head) != _CHUNK_HEAD.size:
@@ -183,7 +183,7 @@ def read(
     return rows
 
 
-def _private(descriptor: int) -> bool:
+def is_private(descriptor: int) -> bool:
     """Whether the open file is this user's and nobody else may write it: what another
     user could have put there is not read."""
     status = os.fstat(descriptor)
