@@ -48,7 +48,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice, repeat
@@ -458,11 +458,11 @@ def _slot(time: float | None) -> int | None:
     return None if time is None else math.floor(time / (MAX_APART_DAYS * 86400.0))
 
 
-def _unpost(index: dict[str, dict[int | None, set[str]]], token: str, slot: int | None,
+def _unpost(index: dict[str, dict[int | None, list[str]]], token: str, slot: int | None,
             article_id: str) -> None:
     by_slot = index.get(token)
     if by_slot is not None:
-        _discard(by_slot, slot, article_id)
+        _unlist(by_slot, slot, article_id)
         if not by_slot:
             del index[token]
 
@@ -512,16 +512,26 @@ class StoryGrouper:
         updates need is not made unless one comes."""
         self._entries: dict[str, _Entry] = {}
         self._df: dict[str, int] = defaultdict(int)
-        self._any_postings: dict[str, set[str]] | None = None if one_shot else defaultdict(set)
+        self._any_postings: dict[str, list[str]] | None = None if one_shot else defaultdict(list)
         """Word -> articles holding it anywhere, for updates after the first.  A one-shot
         grouper makes it only if an update comes (:meth:`_holders`): indexing every context
-        word of 10,000 articles was a third of grouping them."""
-        self._title_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
+        word of 10,000 articles was a third of grouping them.
+
+        The word postings are lists, not sets: an article holds each of its words once, so
+        a list never repeats an id, and the grouping process's postings at 100,000 articles
+        went from ~190 to ~50 MB (a set keeps a hash and a slot to spare for every id).
+        Removal scans the list, which only updates do, a few words at a time."""
+        self._title_postings: dict[str, dict[int | None, list[str]]] = defaultdict(dict)
         """Title word -> time slot (:func:`_slot`) -> articles with that word in its title."""
-        self._key_postings: dict[str, dict[int | None, set[str]]] = defaultdict(dict)
+        self._key_postings: dict[str, dict[int | None, list[str]]] = defaultdict(dict)
         """Key word -> time slot -> articles that have it among their keys."""
-        self._url_owners: dict[str, set[str]] = defaultdict(set)
-        self._url_citers: dict[str, set[str]] = defaultdict(set)
+        self._url_owners: dict[str, str | set[str]] = {}
+        """Canonical URL -> the article (or set of articles) whose own address it is.
+
+        One id alone is kept as itself: nearly every URL belongs to one article and is cited
+        by one, and a set for each was ~70 of the ~86 MB these two held at 100,000."""
+        self._url_citers: dict[str, str | set[str]] = {}
+        """Canonical URL -> the article (or set of articles) listing it as related coverage."""
         self._hard: dict[str, set[str]] | None = {}
         """Until the first update ends: each indexed article's hard links (a URL in
         common), found as it is indexed - they need no weights, so :meth:`prepare` finds
@@ -634,7 +644,7 @@ class StoryGrouper:
         for token, old in before.items():
             df = self._df.get(token, 0)
             if _bucket(df) != old:
-                dirty |= self._holders().get(token, set())
+                dirty.update(self._holders().get(token, ()))
                 if weight := _weight(df):
                     self._w1[token] = weight
                     self._w2[token] = weight * weight
@@ -737,16 +747,16 @@ class StoryGrouper:
             self._df[token] -= 1
             if self._df[token] <= 0:
                 del self._df[token]
-            _discard(self._holders(), token, article_id)
+            _unlist(self._holders(), token, article_id)
         slot = entry.slot
         for token in entry.title:
             _unpost(self._title_postings, token, slot, article_id)
         for token in entry.keys:
             _unpost(self._key_postings, token, slot, article_id)
         for url in entry.features.urls:
-            _discard(self._url_owners, url, article_id)
+            _unpost_url(self._url_owners, url, article_id)
         for url in entry.features.related_urls:
-            _discard(self._url_citers, url, article_id)
+            _unpost_url(self._url_citers, url, article_id)
         if self._hard is not None:
             for other in self._hard.pop(article_id, ()):
                 _discard(self._hard, other, article_id)
@@ -776,11 +786,11 @@ class StoryGrouper:
         else:
             for token in words:
                 df[token] += 1
-                postings[token].add(article_id)
+                postings[token].append(article_id)
         # No call per word (the old _post): 1.2 million calls at 100,000 articles.
         title_postings = self._title_postings
         for token in title:
-            title_postings[token].setdefault(slot, set()).add(article_id)
+            title_postings[token].setdefault(slot, []).append(article_id)
         owners, citers, hard = self._url_owners, self._url_citers, self._hard
         # Links to the articles indexed before (later ones add theirs); only articles with
         # a link get a set, most have none.
@@ -789,17 +799,17 @@ class StoryGrouper:
             for other in linked:
                 hard.setdefault(other, set()).add(article_id)
         for url in features.urls:
-            owners[url].add(article_id)
+            _post_url(owners, url, article_id)
         for url in features.related_urls:
-            citers[url].add(article_id)
+            _post_url(citers, url, article_id)
 
-    def _holders(self) -> dict[str, set[str]]:
+    def _holders(self) -> dict[str, list[str]]:
         """Word -> the articles holding it (title or context), made once when first asked."""
         if self._any_postings is None:
-            postings: dict[str, set[str]] = defaultdict(set)
+            postings: dict[str, list[str]] = defaultdict(list)
             for article_id, entry in self._entries.items():
                 for token in chain(entry.title, entry.context):
-                    postings[token].add(article_id)
+                    postings[token].append(article_id)
             self._any_postings = postings
         return self._any_postings
 
@@ -820,7 +830,7 @@ class StoryGrouper:
         entry.keys = keys = tuple([t for _df, t in ranked[:KEYS_PER_TITLE]])
         key_postings = self._key_postings
         for token in keys:
-            key_postings[token].setdefault(slot, set()).add(article_id)
+            key_postings[token].setdefault(slot, []).append(article_id)
         w2 = self._w2
         features = entry.features  # its words are sorted: the sums add in a fixed order
         title_sq = sum(map(w2.get, features.title_words, _ZEROS))
@@ -841,7 +851,7 @@ class StoryGrouper:
         slot = entry.slot
         # Every posting set first, then one union in C, not a union per set and slot
         # (this method went from 2.1 to 1.2 s of a profiled cold 100,000).
-        pieces: list[set[str] | None] = []
+        pieces: list[list[str] | None] = []
         for index, tokens_ in ((self._title_postings, entry.keys),
                                (self._key_postings, entry.title)):
             for by_slot in filter(None, map(index.get, tokens_)):
@@ -865,7 +875,13 @@ class StoryGrouper:
         owners, citers = self._url_owners, self._url_citers
         found: set[str] = set()
         for url in chain(features.urls, features.related_urls):
-            found.update(owners.get(url, ()), citers.get(url, ()))
+            for holders in (owners.get(url), citers.get(url)):
+                if holders is None:
+                    continue
+                if type(holders) is str:
+                    found.add(holders)
+                else:
+                    found.update(holders)
         found.discard(article_id)
         return found
 
@@ -1180,6 +1196,43 @@ def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:
         values.discard(value)
         if not values:
             del index[key]
+
+
+def _unlist(index: dict[Any, list[str]], key: Any, value: str) -> None:
+    """:func:`_discard` for a posting list (which holds each id at most once)."""
+    values = index.get(key)
+    if values is not None:
+        with suppress(ValueError):
+            values.remove(value)
+        if not values:
+            del index[key]
+
+
+def _post_url(index: dict[str, str | set[str]], url: str, article_id: str) -> None:
+    """Add ``article_id`` to a URL's articles: the id itself while it is the only one."""
+    held = index.get(url)
+    if held is None:
+        index[url] = article_id
+    elif type(held) is str:
+        if held != article_id:
+            index[url] = {held, article_id}
+    else:
+        held.add(article_id)
+
+
+def _unpost_url(index: dict[str, str | set[str]], url: str, article_id: str) -> None:
+    held = index.get(url)
+    if held is None:
+        return
+    if type(held) is str:
+        if held == article_id:
+            del index[url]
+        return
+    held.discard(article_id)
+    if len(held) == 1:
+        index[url] = next(iter(held))
+    elif not held:
+        del index[url]
 
 
 def group(features: Iterable[StoryFeatures]) -> dict[str, str]:
