@@ -338,3 +338,26 @@ def test_a_new_body_answer_for_the_same_word_is_used() -> None:
     assert query.verdicts([article], body, cache) == [True]
     body["guild"] = set()
     assert query.verdicts([article], body, cache) == [False]
+
+
+def test_search_records_share_what_many_articles_hold() -> None:
+    """100,000 records must not each copy the folder's few topics and categories, nor the
+    addresses their summaries already hold (the window keeps a record per article)."""
+    from reader.domain.query import Folded
+
+    first = ArticleSummary(
+        "a.md", "One", category="Busi" + "ness", type="story", topics=("A" + "I",),
+        url="https://example.com/" + "a", has_front_matter=True,
+    )
+    second = ArticleSummary(
+        "b.md", "Two", category="Business", type="sto" + "ry", topics=("AI", "Cloud"),
+        url="https://example.com/b", has_front_matter=True,
+    )
+
+    one, two = Folded(first), Folded(second)
+
+    assert one.category == "business" and one.category is two.category
+    assert one.type is two.type and one.topics[0] is two.topics[0] == "ai"
+    assert one.url[0] is first.url  # folded already: the summary's own string
+    assert [m.id for m in FoldedCache().records([first, second])] == ["a.md", "b.md"]
+    assert parse("url:example.com/b").matches(second) and not parse("url:/b").matches(first)

@@ -18,7 +18,7 @@ from library_helpers import Recorder, open_and_settle, settle
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from reader.domain import publish
-from reader.domain.article import ArticleDetail
+from reader.domain.article import ArticleDetail, ArticleSummary
 from reader.library import Library
 
 SEED_FULL = "000_64786d9bbd4dc9c0.txt"
@@ -594,6 +594,23 @@ def test_article_for_url_ignores_scheme_and_trailing_slash(qtbot, library, recor
     assert library.article_for_url(SEED_URL.rstrip("/").replace("https", "http")) == SEED_FULL
     assert library.article_for_url(SEED_URL + "amp/") == SEED_FULL
     assert library.article_for_url("https://example.com/elsewhere") is None
+
+
+def test_urls_of_equal_hash_miss_a_jump_and_never_make_a_wrong_one(monkeypatch):
+    from reader.library import library as library_module
+
+    monkeypatch.setattr(library_module, "_url_hash", lambda key: 7)  # every key collides
+    index = library_module._UrlIndex()
+    first = ArticleSummary("a.md", "A", url="https://one.example/a", has_front_matter=True)
+    second = ArticleSummary("b.md", "B", url="https://two.example/b", has_front_matter=True)
+    articles = {"a.md": first, "b.md": second}
+    index.add(first)
+    index.add(second)
+
+    assert index.find("http://one.example/a/", articles) == "a.md"
+    assert index.find("https://two.example/b", articles) is None  # its hash is a.md's
+    index.remove(first)
+    assert index.find("https://one.example/a", articles) is None
 
 
 def test_urls_follow_a_warm_open_an_edit_and_a_removal(qtbot, library, recorder, folder):
