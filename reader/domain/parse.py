@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from sys import intern
 from typing import Any, NamedTuple
 
 from .article import (
@@ -304,6 +305,9 @@ def _front_matter_summary(
     provider = _provider(front.get("provider"), "provider", problems)
     original = _text(front.get("originalUrl"), "originalUrl", problems)
     web = _text(front.get("webUrl"), "webUrl", problems)
+    url = original or web
+    if web == url:
+        web = url  # one string for both (most files): the window keeps 100,000 summaries
     return ArticleSummary(
         id=article_id,
         title=_shorten(title, 500),
@@ -312,7 +316,7 @@ def _front_matter_summary(
         published_at_text=published_at_text,
         source=provider.name,
         source_domain=provider.domain,
-        url=original or web,
+        url=url,
         web_url=web,
         amp_url=_text(front.get("ampWebUrl"), "ampWebUrl", problems),
         cdn_amp_url=_text(front.get("cdnAmpWebUrl"), "cdnAmpWebUrl", problems),
@@ -443,10 +447,12 @@ def _provider(value: Any, key: str, problems: list[Problem]) -> Provider:
 def _topics(value: Any, problems: list[Problem]) -> tuple[str, ...]:
     if value is None:
         return ()
+    # The same few topics recur across the folder: one interned copy of each, which the
+    # cache and the window's snapshot then keep shared.
     if isinstance(value, str):
-        return (value,)
+        return (intern(str(value)),)
     if isinstance(value, list):
-        return tuple(str(v) for v in value if isinstance(v, (str, int, float)))
+        return tuple(intern(str(v)) for v in value if isinstance(v, (str, int, float)))
     _warn(problems, "topics should be a list of names; they are ignored")
     return ()
 

@@ -52,6 +52,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice, repeat
+from types import MappingProxyType
 from typing import Any
 
 from reader.domain.article import ArticleDetail, ArticleSummary
@@ -567,6 +568,11 @@ class StoryGrouper:
     def assignments(self) -> dict[str, str]:
         """Every article id → its story id."""
         return dict(self._story)
+
+    def assignments_view(self) -> Mapping[str, str]:
+        """:meth:`assignments` without the copy (read-only, current until the next update):
+        the window's grouping process hands 100,000 of them on after each change."""
+        return MappingProxyType(self._story)
 
     def stories(self) -> dict[str, tuple[str, ...]]:
         """Every story id → its sorted members."""

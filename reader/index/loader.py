@@ -673,10 +673,10 @@ class LiveStories:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._stamps: dict[str, FileStamp] = {}
-        self._stories: dict[str, str] = {}
+        self._stories: Mapping[str, str] = {}
         self._grouper: StoryGrouper | None = None
 
-    def refresh(self) -> dict[str, str]:
+    def refresh(self) -> Mapping[str, str]:
         """Every article id -> its story id, for the folder as it is now."""
         from reader.domain.stories import StoryFeatures, StoryGrouper
 
@@ -692,6 +692,9 @@ class LiveStories:
             if not changed and not removed:
                 return self._stories
             if self._grouper is None:
+                # The stories read from the index are the grouper's to give from now on:
+                # let them go before it is built (100,000 ids and story ids, ~20 MB).
+                self._stories = {}
                 stored = cache.story_features()
                 skip = set(changed)
                 self._grouper = StoryGrouper()
@@ -712,7 +715,7 @@ class LiveStories:
                     fresh.append((article_id, stamp.size, stamp.mtime_ns, stamp.inode, text))
                     features.append(StoryFeatures.from_json(article_id, json.loads(text)))
             moved = self._grouper.update(features, removed)
-            self._stories = self._grouper.assignments()
+            self._stories = self._grouper.assignments_view()
             self._stamps = stamps
             cache.store_story_features(fresh)
             cache.store_story_assignments(
@@ -743,7 +746,7 @@ _LIVE: dict[str, LiveStories] = {}
 """In the window's grouping process: the open folder's live stories."""
 
 
-def live_folder_stories(root: str) -> dict[str, str]:
+def live_folder_stories(root: str) -> Mapping[str, str]:
     """The window's grouping process runs this: incremental after its first call.
 
     It lives here, beside :class:`LiveStories`, so that the process importing it by name

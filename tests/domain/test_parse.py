@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from seed_files import SEED_BODY_ONLY, SEED_FULL, SEEDS
 
-from reader.domain.article import Severity
+from reader.domain.article import ArticleSummary, Severity
 from reader.domain.dates import parse_date_value
 from reader.domain.parse import (
     MAX_FILE_BYTES,
@@ -209,3 +209,30 @@ def test_wrong_types_warn_and_keep_the_article():
     assert summary.title == "First line of the body text here."
     assert summary.quality is None
     assert len(summary.warnings) == 4
+
+
+def test_summaries_share_the_values_many_files_repeat() -> None:
+    """The window keeps a summary per article: the folder's few topics are one string
+    each, and a web address equal to the original is the original's string, also after
+    the index and the window's snapshot have stored and read them back."""
+    from reader.index.cache import _summary_from_fields, summary_fields
+
+    def summary(name: str) -> ArticleSummary:
+        url = "https://example.com/" + name
+        text = (
+            f"---\ntitle: {name}\noriginalUrl: {url}\nwebUrl: {url}\n"
+            "topics:\n  - Artificial Intelligence\n  - Cloud\n---\n"
+        )
+        return parse_summary(name, text.encode())[0]
+
+    first, second = summary("a.md"), summary("b.md")
+    again = _summary_from_fields("a.md", summary_fields(first))
+    # As decoded from JSON: every string a new object.
+    copied = _summary_from_fields(
+        "a.md", [(f + ".")[:-1] if isinstance(f, str) else f for f in summary_fields(first)]
+    )
+
+    assert first.topics == ("Artificial Intelligence", "Cloud")
+    assert first.topics[0] is second.topics[0] is again.topics[0]
+    assert first.web_url is first.url and copied.web_url is copied.url
+    assert copied.url is not first.url
