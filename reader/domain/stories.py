@@ -42,13 +42,12 @@ of every pair, whose stale entries were half the cost of grouping.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice, repeat
@@ -56,6 +55,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reader.domain.article import ArticleDetail, ArticleSummary
+from reader.domain.collector import cyclic_gc_paused
 from reader.domain.urls import canonical_url
 
 # -- tuning (measured with reader.bench.stories_eval on the real headlines) --------------------
@@ -598,7 +598,7 @@ class StoryGrouper:
         """
         if self._grouped:
             raise ValueError("prepare() comes before the first update()")
-        with _cyclic_gc_paused():
+        with cyclic_gc_paused():
             for features_ in features:
                 if features_.id in self._entries:  # the same id again: the later counts
                     self._drop(features_.id, {})
@@ -611,7 +611,7 @@ class StoryGrouper:
 
         Only articles whose story id changed are returned.
         """
-        with _cyclic_gc_paused():
+        with cyclic_gc_paused():
             return self._update(changed, removed)
 
     def _update(
@@ -1170,27 +1170,6 @@ def cluster_component(
         if not chain:
             open_roots.append(keep)
     return sorted(sorted(group) for group in members.values())
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Grouping allocates hundreds of thousands of sets, dicts and tuples and makes no
-    reference cycles, so the cycle collector's passes over the growing heap find nothing:
-    pausing it saved 15% of grouping 10,000 files (0.62 -> 0.53 s in ``reader list``).
-
-    Everything made meanwhile is still in the youngest generation, and the first allocation
-    after re-enabling would scan all of it for nothing (0.54 s after grouping 100,000).
-    ``freeze`` then ``unfreeze`` moves the tracked objects to the oldest generation without
-    a scan; the next full collection still looks at them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 _NO_LINKS: frozenset[str] = frozenset()
