@@ -16,13 +16,14 @@ from __future__ import annotations
 import operator
 import os
 import threading
+import time
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -56,6 +57,16 @@ _ID = operator.attrgetter("id")
 
 REBUILD_DELAY_MS = 60
 """Changes of the flat list within this long regroup the tree once."""
+SLICED_FROM_ROWS = 20_000
+"""From this many flat rows a regrouping is prepared in slices between events (see
+:meth:`StoryTreeModel.rebuild_soon`): turning the view on at 100,000 articles, or the first
+grouping arriving, regrouped every row in one go, 0.15-0.35 s of a frozen window."""
+SLICE_ROWS = 10_000
+"""Flat rows (or new groups) prepared per step of a sliced regrouping (~10 ms)."""
+SLICE_S = 0.02
+"""How long a sliced regrouping works before it lets the window's events run."""
+MAX_RESTARTS = 2
+"""Sliced preparations begun again in a row before the next regrouping runs in one go."""
 
 
 class StoryRole(IntEnum):
@@ -67,6 +78,17 @@ class StoryRole(IntEnum):
     """In the flat story list: 0 on a story or plain row, 1 on an article under its story."""
     OPEN = Qt.ItemDataRole.UserRole + 23
     """In the flat story list: True on a story row whose articles show under it."""
+
+
+class _Prepared(NamedTuple):
+    """A regrouping ready to apply: the flat rows it was made from, each story's shown
+    articles in list order, and the groups that show them in that order (those the tree
+    shows already, reused, get their members only when applied) with their lookups."""
+
+    summaries: list[ArticleSummary]
+    wanted: dict[str, list[ArticleSummary]]
+    groups: list[_Group] | None
+    lookups: tuple[dict[int, _Group], dict[str, _Group]] | None
 
 
 @dataclass(slots=True, eq=False)
@@ -157,6 +179,8 @@ class StoryTreeModel(QAbstractItemModel):
     repaintWanted = Signal()
     """The flat list's rows changed in place: what the tree shows may read differently
     (dates that age, a publish) without a row to edit; the view repaints what it shows."""
+    regroupedRows = Signal()
+    """A regrouping of every row was applied: the tree is current (:meth:`is_current`)."""
 
     def __init__(self, flat: QAbstractItemModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -180,7 +204,16 @@ class StoryTreeModel(QAbstractItemModel):
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
-        self._rebuild_timer.timeout.connect(self.rebuild)
+        self._rebuild_timer.timeout.connect(self.rebuild_soon)
+        self._preparing: Generator[None, None, _Prepared] | None = None
+        """A regrouping being prepared in slices (:meth:`rebuild_soon`), or None."""
+        self._restarts = 0
+        """Preparations started again in a row by changes that came meanwhile: a folder that
+        keeps changing must not keep the tree from ever being regrouped."""
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._prepare_slice)
         self._removing: list[ArticleSummary] | None = None
         self._turn_rows = 0
         """Flat rows followed one by one in this event-loop turn (see MAX_FOLLOWED_ROWS)."""
@@ -251,12 +284,17 @@ class StoryTreeModel(QAbstractItemModel):
 
     def set_active(self, active: bool) -> None:
         """Follow the flat list only while shown: regrouping 100,000 rows on every search
-        keystroke would cost the GUI thread for a tree nobody sees."""
+        keystroke would cost the GUI thread for a tree nobody sees.
+
+        Turned on, a big list is regrouped in slices (:meth:`rebuild_soon`): the tree is
+        current once :attr:`regroupedRows` says so."""
         self._active = active
         if active:
             if self._stale or not self._groups:
-                self.rebuild()
-        elif self._groups:  # empty while hidden: no rows that could point past the list
+                self.rebuild_soon()
+            return
+        self._cancel_preparing()
+        if self._groups:  # empty while hidden: no rows that could point past the list
             self._rebuild_timer.stop()
             self._stale = True
             self.beginResetModel()
@@ -282,8 +320,15 @@ class StoryTreeModel(QAbstractItemModel):
 
     def _schedule_rebuild(self, *_args: object) -> None:
         self._stale = True
+        self._cancel_preparing()  # prepared from rows or stories that have changed since
         if self._active:
             self._rebuild_timer.start()
+
+    def _cancel_preparing(self) -> None:
+        if self._preparing is not None:
+            self._restarts += 1
+        self._preparing = None
+        self._slice_timer.stop()
 
     # -- following the flat list row by row --------------------------------------------------
     #
@@ -470,45 +515,107 @@ class StoryTreeModel(QAbstractItemModel):
         return True
 
     def rebuild(self) -> None:
-        """Regroup the flat list's rows and apply the difference to the tree shown."""
+        """Regroup the flat list's rows and apply the difference to the tree shown, now."""
+        self._cancel_preparing()
+        self._rebuild_timer.stop()
         # Up to 100,000 lists and groups made at once, none in a cycle: the collector's
         # passes over them were a third of turning the view on at 100,000 articles.
         with cyclic_gc_paused():
-            self._rebuild()
+            preparing = self._prepared(self._flat_summaries())
+            try:
+                while True:
+                    next(preparing)
+            except StopIteration as done:
+                self._apply_prepared(done.value)
 
-    def _rebuild(self) -> None:
+    def rebuild_soon(self) -> None:
+        """:meth:`rebuild`, prepared in slices between events when the list is big.
+
+        The tree keeps showing what it showed (consistent, if stale) while the groups are
+        prepared, ~20 ms at a time; a change of the flat list or of the grouping meanwhile
+        starts the preparation again.  Only applying what was prepared runs in one go.
+        """
+        if self._flat.rowCount() < SLICED_FROM_ROWS or self._restarts >= MAX_RESTARTS:
+            self.rebuild()
+            return
+        self._cancel_preparing()
         self._rebuild_timer.stop()
-        self._stale = False
-        summaries = self._flat_summaries()
-        ids = list(map(_ID, summaries))
+        self._stale = True
+        self._preparing = self._prepared(list(self._flat_summaries()))
+        self._slice_timer.start()
+
+    def _prepare_slice(self) -> None:
+        preparing = self._preparing
+        if preparing is None:
+            return
+        deadline = time.perf_counter() + SLICE_S
+        with cyclic_gc_paused():
+            try:
+                next(preparing)  # at least one step a turn, however slow the machine
+                while time.perf_counter() < deadline:
+                    next(preparing)
+            except StopIteration as done:
+                self._preparing = None
+                self._apply_prepared(done.value)
+                self.regroupedRows.emit()
+                return
+        self._slice_timer.start()
+
+    def _prepared(self, summaries: list[ArticleSummary]) -> Generator[None, None, _Prepared]:
+        """The groups the flat ``summaries`` make, a slice of rows at a time (a ``yield``
+        after each): which story each goes to and, for a tree still empty, the groups."""
         wanted: dict[str, list[ArticleSummary]] = {}
         get = wanted.get
-        for story, summary in zip(map(self._stories.get, ids, ids), summaries, strict=True):
-            members = get(story)
-            if members is None:
-                wanted[story] = [summary]
-            else:
-                members.append(summary)
+        stories = self._stories.get
+        for start in range(0, len(summaries), SLICE_ROWS):
+            chunk = summaries[start : start + SLICE_ROWS]
+            ids = list(map(_ID, chunk))
+            for story, summary in zip(map(stories, ids, ids), chunk, strict=True):
+                members = get(story)
+                if members is None:
+                    wanted[story] = [summary]
+                else:
+                    members.append(summary)
+            yield
+        if not wanted or (self._groups and not self._all_moved):
+            # Edits may do (see _apply_edits): groups are made only as they are needed.
+            return _Prepared(summaries, wanted, None, None)
+        # Built in one pass, each group numbered as it is made: turning the view on at
+        # 100,000 articles builds every group at once, and a method call and a renumbering
+        # pass per group were half of it.  A tree that shows groups keeps each story's.
+        shown = self._by_story.get
+        first_uid = self._next_uid
+        self._next_uid = first_uid + len(wanted)
+        items = list(wanted.items())
+        groups: list[_Group] = []
+        for start in range(0, len(items), SLICE_ROWS):
+            groups += [
+                shown(story) or _Group(story, first_uid + position, members, position)
+                for position, (story, members) in enumerate(
+                    items[start : start + SLICE_ROWS], start
+                )
+            ]
+            yield
+        by_uid = {group.uid: group for group in groups}
+        yield
+        by_story = dict(zip(wanted, groups, strict=True))
+        return _Prepared(summaries, wanted, groups, (by_uid, by_story))
+
+    def _apply_prepared(self, prepared: _Prepared) -> None:
+        self._stale = False
+        self._restarts = 0
+        summaries, wanted, groups, lookups = prepared
         if self._proxy is None:
             self._row_of = {summary.id: row for row, summary in enumerate(summaries)}
         all_moved, self._all_moved = self._all_moved, False
         if not self._groups:
-            if wanted:
-                # Built in one pass, each group numbered as it is made: turning the view
-                # on at 100,000 articles builds every group at once on the GUI thread, and
-                # a method call and a renumbering pass per group were half of it.
-                first_uid = self._next_uid
-                groups = [
-                    _Group(story, first_uid + position, members, position)
-                    for position, (story, members) in enumerate(wanted.items())
-                ]
-                self._next_uid = first_uid + len(groups)
+            if groups:
                 self.beginInsertRows(_ROOT, 0, len(groups) - 1)
-                self._set_groups(groups, numbered=True)
+                self._set_groups(groups, numbered=True, lookups=lookups)
                 self.endInsertRows()
             return
         if all_moved or not self._apply_edits(wanted):
-            self._relayout(wanted)
+            self._relayout(wanted, groups, lookups)
 
     def _flat_summaries(self) -> list[ArticleSummary]:
         """The flat list's summaries in its order: the filtered list hands them over at
@@ -524,11 +631,18 @@ class StoryTreeModel(QAbstractItemModel):
         self._next_uid += 1
         return group
 
-    def _set_groups(self, groups: list[_Group], *, numbered: bool = False) -> None:
-        """Show ``groups``; ``numbered``: each one's position is already its index."""
+    def _set_groups(
+        self, groups: list[_Group], *, numbered: bool = False,
+        lookups: tuple[dict[int, _Group], dict[str, _Group]] | None = None,
+    ) -> None:
+        """Show ``groups``; ``numbered``: each one's position is already its index;
+        ``lookups``: their by-uid and by-story tables, made already."""
         self._groups = groups
-        self._by_uid = {group.uid: group for group in groups}
-        self._by_story = {group.story: group for group in groups}
+        if lookups is None:
+            self._by_uid = {group.uid: group for group in groups}
+            self._by_story = {group.story: group for group in groups}
+        else:
+            self._by_uid, self._by_story = lookups
         if not numbered:
             self._renumber(0)
 
@@ -636,8 +750,14 @@ class StoryTreeModel(QAbstractItemModel):
             self.index(0, 0, parent), self.index(group.kids - 1, self._columns - 1, parent)
         )
 
-    def _relayout(self, wanted: dict[str, list[ArticleSummary]]) -> None:
-        """One layout change to ``wanted``; persistent indexes follow their story/article."""
+    def _relayout(
+        self, wanted: dict[str, list[ArticleSummary]], prepared: list[_Group] | None = None,
+        lookups: tuple[dict[int, _Group], dict[str, _Group]] | None = None,
+    ) -> None:
+        """One layout change to ``wanted``; persistent indexes follow their story/article.
+
+        ``prepared`` (with its ``lookups``) holds the group of each of ``wanted``'s stories
+        in order, made ahead by :meth:`_prepared`: only their members are set here."""
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         places: list[tuple[str, str | None, int]] = []
@@ -647,16 +767,22 @@ class StoryTreeModel(QAbstractItemModel):
                 places.append((group.story, None, index.column()))
             else:
                 places.append((group.story, group.members[index.row()].id, index.column()))
-        old = self._by_story
-        groups = []
-        for story, members in wanted.items():
-            group = old.get(story)
-            if group is None:
-                group = self._new_group(story, members)
-            else:
-                group.set_members(members)
-            groups.append(group)
-        self._set_groups(groups)
+        if prepared is not None:
+            for group, members in zip(prepared, wanted.values(), strict=True):
+                if group.members is not members:
+                    group.set_members(members)
+            self._set_groups(prepared, lookups=lookups)
+        else:
+            old = self._by_story
+            groups = []
+            for story, members in wanted.items():
+                group = old.get(story)
+                if group is None:
+                    group = self._new_group(story, members)
+                else:
+                    group.set_members(members)
+                groups.append(group)
+            self._set_groups(groups)
         after = [self._place(story, article_id, column) for story, article_id, column in places]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()

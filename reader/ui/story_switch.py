@@ -58,6 +58,11 @@ class StorySwitch(QObject):
         view.match_columns(table.horizontalHeader())
         view.hide()
         self.grouping = StoryGrouping(window)
+        self._showing = False
+        """Group by Story is on, and the tree shows once its rows are regrouped."""
+        self._after_showing: list[Callable[[], None]] = []
+        """What asked for the tree meanwhile (Next Unpublished Story), run when it shows."""
+        self.model.regroupedRows.connect(self._on_regrouped_rows)
         self._waiting_for_load = True
         """Grouping waits for a load to finish: its process reads every file it has not
         read before, and doing that during a cold load halves the parsers' two cores."""
@@ -77,16 +82,45 @@ class StorySwitch(QObject):
     def next_unpublished(self) -> None:
         """Group by story (if not yet) and go to the next story with nothing published."""
         self._group_action.setChecked(True)
-        self.view.move_to_next_unpublished_story()
+        self._when_shown(self.view.move_to_next_unpublished_story)
+
+    def _when_shown(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the tree now, or once it shows (see :meth:`set_grouped`)."""
+        if self.is_grouped():
+            action()
+        elif self._showing:
+            self._after_showing.append(action)
 
     def is_grouped(self) -> bool:
         return self.view.isVisibleTo(self._window)
 
     def set_grouped(self, grouped: bool) -> None:
-        """Show the tree (or the table again) at the same article, with the keyboard."""
-        current = self._current_id()
-        self.view.match_columns(self._table.horizontalHeader())
+        """Show the tree (or the table again) at the same article, with the keyboard.
+
+        A big list is regrouped in slices while the window goes on (see
+        :meth:`StoryTreeModel.rebuild_soon`): the table stays until the tree is ready,
+        rather than an empty tree or a frozen window showing meanwhile.
+        """
+        current = self._current_id()  # before the tree empties as it turns off
+        self._showing = False
+        self._after_showing.clear()
         self.model.set_active(grouped)
+        if grouped and not self.model.is_current():
+            self._showing = True
+            self.request()
+            return
+        self._show(grouped, current)
+
+    def _on_regrouped_rows(self) -> None:
+        if self._showing:
+            self._showing = False
+            self._show(True, self._current_id())  # the table's, wherever the editor went
+            actions, self._after_showing = self._after_showing, []
+            for action in actions:
+                action()
+
+    def _show(self, grouped: bool, current: str | None) -> None:
+        self.view.match_columns(self._table.horizontalHeader())
         self._table.setVisible(not grouped)
         self.view.setVisible(grouped)
         # The visible list is always "articleView" (the README's contract for tests).

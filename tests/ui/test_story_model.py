@@ -330,3 +330,71 @@ def test_the_first_grouping_arriving_while_shown_regroups_in_one_layout_change(
     ]
     tree.set_stories({**STORIES, "03.md": "01.md"})  # later groupings are edits again
     qtbot.waitUntil(lambda: tree_ids(tree)[1] == (None, ["01.md", "03.md", "05.md"]))
+
+
+@pytest.fixture
+def sliced(monkeypatch):
+    """Every list counts as a big one, and is prepared two rows at a time."""
+    import reader.ui.story_model as story_model
+
+    monkeypatch.setattr(story_model, "SLICED_FROM_ROWS", 1)
+    monkeypatch.setattr(story_model, "SLICE_ROWS", 2)
+    monkeypatch.setattr(story_model, "SLICE_S", 0.0)  # one step per event-loop turn
+
+
+def test_a_big_list_is_regrouped_in_slices_and_shows_the_same_tree(
+    qtmodeltester, flat, qtbot, sliced
+):
+    _model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.set_active(False)
+    tree.set_stories(STORIES)
+    qtmodeltester.check(tree, force_py=True)
+
+    tree.set_active(True)
+    assert not tree.is_current() and tree.rowCount() == 0  # nothing applied yet
+    with qtbot.waitSignal(tree.regroupedRows, timeout=5000):
+        pass
+
+    assert tree.is_current()
+    assert_same_as_fresh(tree, proxy, STORIES, "turned on in slices")
+    tree.set_stories({**STORIES, "03.md": "01.md", "05.md": "05.md"})  # more than edits?
+    qtbot.waitUntil(tree.is_current)
+    assert_same_as_fresh(tree, proxy, {**STORIES, "03.md": "01.md", "05.md": "05.md"}, "moved")
+
+
+def test_a_change_while_slices_are_prepared_starts_them_again(flat, qtbot, sliced):
+    model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree.set_active(False)
+    tree.set_stories(STORIES)
+    tree.set_active(True)
+    regrouped: list[int] = []
+    tree.regroupedRows.connect(lambda: regrouped.append(tree.rowCount()))
+
+    model.add_articles([make(6)])  # mid-preparation: what was prepared is stale
+    proxy.set_search_text("Title 0")
+
+    qtbot.waitUntil(lambda: tree.is_current() and bool(regrouped), timeout=5000)
+    assert regrouped == [tree.rowCount()]  # applied once, from the rows as they are now
+    assert_same_as_fresh(tree, proxy, STORIES, "changed while prepared")
+    assert "06.md" in tree.article_ids_in_order()
+
+
+def test_a_folder_that_keeps_changing_is_still_regrouped(flat, qtbot, sliced):
+    """Each change starts the slices again; past a few restarts in a row the next
+    regrouping runs in one go, so a live folder cannot keep the tree stale for ever."""
+    model, proxy = flat
+    tree = StoryTreeModel(proxy)
+    tree._slice_timer.setInterval(40)  # slow slices: each change lands mid-preparation
+    tree.set_active(False)
+    tree.set_stories(STORIES)
+    tree.set_active(True)
+    for number in (6, 7):  # a change while each preparation is under way
+        assert tree._preparing is not None
+        model.add_articles([make(number)])
+        qtbot.waitUntil(lambda: tree._preparing is not None or tree.is_current(), timeout=5000)
+    assert tree.is_current()  # the second restart in a row regrouped at once
+
+    assert_same_as_fresh(tree, proxy, STORIES, "kept changing")
+    assert {"06.md", "07.md"} <= set(tree.article_ids_in_order())

@@ -162,3 +162,32 @@ def test_the_reading_pane_lists_the_same_story_and_a_click_goes_there(qtbot, see
     same.itemClicked.emit(same.item(0))
     qtbot.waitUntil(lambda: pane.current_id() == SEED_BODY_ONLY)
     qtbot.waitUntil(lambda: pane.same_story_ids() == [SEED_FULL])
+
+
+def test_a_big_list_keeps_the_table_until_its_stories_are_ready(qtbot, news, monkeypatch):
+    """Regrouped in slices (every list counts as big here), the tree shows only once it is
+    whole: the table stays the visible "articleView" meanwhile, the article the editor was
+    on is current in the tree after, and Next Unpublished Story asked meanwhile runs then."""
+    import reader.ui.story_model as story_model
+
+    monkeypatch.setattr(story_model, "SLICED_FROM_ROWS", 1)
+    monkeypatch.setattr(story_model, "SLICE_ROWS", 1)
+    monkeypatch.setattr(story_model, "SLICE_S", 0.0)
+    window = open_window(qtbot, news, 5)
+    table = visible_list(window)
+    window.action("GroupByStory").setChecked(True)
+    qtbot.waitUntil(lambda: isinstance(visible_list(window), StoryView), timeout=5000)
+    qtbot.waitUntil(lambda: visible_list(window).story_model().rowCount() == 3, timeout=20_000)
+    window.action("GroupByStory").setChecked(False)
+    assert visible_list(window) is table
+    assert window.select_article("a.md")
+
+    window.action("GroupByStory").setChecked(True)
+    assert visible_list(window) is table  # not regrouped yet
+    window.action("NextUnpublishedStory").trigger()  # asked before the tree shows
+
+    qtbot.waitUntil(lambda: isinstance(visible_list(window), StoryView), timeout=5000)
+    view = visible_list(window)
+    assert view.story_model().rowCount() == 3
+    # a.md's story has a published article: the next with none is c.md's.
+    assert view.currentIndex().data(StoryRole.STORY) == "c.md"
