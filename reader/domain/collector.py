@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused(*, keep_frozen: bool = False) -> Iterator[None]:
     """No cyclic garbage collection inside the block, and none owed for it afterwards.
 
     Grouping stories allocates hundreds of thousands of sets, dicts and tuples, and the
@@ -21,6 +21,11 @@ def cyclic_gc_paused() -> Iterator[None]:
     after re-enabling would scan all of it for nothing (0.54 s after grouping 100,000).
     ``freeze`` then ``unfreeze`` moves the tracked objects to the oldest generation without
     a scan; the next full collection still looks at them.
+
+    ``keep_frozen`` leaves every tracked object frozen instead, the window's policy for
+    what lives as long as the folder is open (its rows and search records, frozen by
+    the row feed; the story view's groups): unfreezing here would hand the window's
+    100,000 rows back to the collector, whose full passes take 100+ ms of the GUI thread.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -29,5 +34,6 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.freeze()
-            gc.unfreeze()
+            if not keep_frozen:
+                gc.unfreeze()
             gc.enable()

@@ -520,7 +520,7 @@ class StoryTreeModel(QAbstractItemModel):
         self._rebuild_timer.stop()
         # Up to 100,000 lists and groups made at once, none in a cycle: the collector's
         # passes over them were a third of turning the view on at 100,000 articles.
-        with cyclic_gc_paused():
+        with cyclic_gc_paused(keep_frozen=True):
             preparing = self._prepared(self._flat_summaries())
             try:
                 while True:
@@ -549,7 +549,7 @@ class StoryTreeModel(QAbstractItemModel):
         if preparing is None:
             return
         deadline = time.perf_counter() + SLICE_S
-        with cyclic_gc_paused():
+        with cyclic_gc_paused(keep_frozen=True):
             try:
                 next(preparing)  # at least one step a turn, however slow the machine
                 while time.perf_counter() < deadline:

@@ -31,3 +31,20 @@ def test_a_collector_switched_off_stays_off_and_an_error_still_ends_the_pause() 
     with pytest.raises(ValueError), cyclic_gc_paused():
         raise ValueError("inside")
     assert gc.isenabled()
+
+
+def test_what_was_frozen_stays_frozen_when_asked() -> None:
+    """The window freezes its rows; a pause inside it must not hand them back."""
+    kept = [[number] for number in range(1000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with cyclic_gc_paused(keep_frozen=True):
+            made = [[number] for number in range(1000)]
+        assert gc.get_freeze_count() >= frozen + len(made)
+        with cyclic_gc_paused():
+            pass
+        assert gc.get_freeze_count() == 0  # the default hands everything back
+    finally:
+        gc.unfreeze()
+    assert kept
