@@ -20,6 +20,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -78,6 +79,19 @@ class StoryRole(IntEnum):
     """In the flat story list: 0 on a story or plain row, 1 on an article under its story."""
     OPEN = Qt.ItemDataRole.UserRole + 23
     """In the flat story list: True on a story row whose articles show under it."""
+
+
+def _collector_paused_for(rows: int) -> AbstractContextManager[None]:
+    """The cycle collector paused while groups for ``rows`` flat rows are made, if many.
+
+    Up to 100,000 lists and groups made at once, none in a cycle: the collector's passes
+    over them were a third of turning the view on at 100,000 articles.  What is made stays
+    frozen, as the window keeps its rows; a small list is not worth freezing for (and a
+    freeze would keep whatever garbage cycles wait for the collector until the end).
+    """
+    if rows < SLICED_FROM_ROWS:
+        return nullcontext()
+    return cyclic_gc_paused(keep_frozen=True)
 
 
 class _Prepared(NamedTuple):
@@ -518,10 +532,9 @@ class StoryTreeModel(QAbstractItemModel):
         """Regroup the flat list's rows and apply the difference to the tree shown, now."""
         self._cancel_preparing()
         self._rebuild_timer.stop()
-        # Up to 100,000 lists and groups made at once, none in a cycle: the collector's
-        # passes over them were a third of turning the view on at 100,000 articles.
-        with cyclic_gc_paused(keep_frozen=True):
-            preparing = self._prepared(self._flat_summaries())
+        summaries = self._flat_summaries()
+        with _collector_paused_for(len(summaries)):
+            preparing = self._prepared(summaries)
             try:
                 while True:
                     next(preparing)
@@ -549,7 +562,7 @@ class StoryTreeModel(QAbstractItemModel):
         if preparing is None:
             return
         deadline = time.perf_counter() + SLICE_S
-        with cyclic_gc_paused(keep_frozen=True):
+        with _collector_paused_for(SLICED_FROM_ROWS):
             try:
                 next(preparing)  # at least one step a turn, however slow the machine
                 while time.perf_counter() < deadline:
