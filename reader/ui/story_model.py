@@ -1074,13 +1074,21 @@ class StoryGrouping(QObject):
             try:
                 stories = unpack_stories(future.result())
             except ValueError:  # not what the grouping process packs: treated as a failure
-                self._finished.emit(folder, (future, None), None)
+                self._hand_on(folder, (future, None), None)
                 return
             sent = self._sent
             if sent is not None and sent[0] == folder:
                 change = (sent[1], moved_articles(sent[1], stories))
             self._sent = (folder, stories)
-        self._finished.emit(folder, (future, stories), change)
+        self._hand_on(folder, (future, stories), change)
+
+    def _hand_on(self, *result: object) -> None:
+        """To the GUI thread, unless the window closed meanwhile: a grouping that finishes
+        after its window was deleted has nobody to tell (Qt refuses the emit)."""
+        try:
+            self._finished.emit(*result)
+        except RuntimeError:  # "Signal source has been deleted"
+            return
 
     def _on_finished(
         self,

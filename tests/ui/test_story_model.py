@@ -398,3 +398,19 @@ def test_a_folder_that_keeps_changing_is_still_regrouped(flat, qtbot, sliced):
 
     assert_same_as_fresh(tree, proxy, STORIES, "kept changing")
     assert {"06.md", "07.md"} <= set(tree.article_ids_in_order())
+
+
+def test_a_grouping_finishing_after_its_window_closed_is_dropped_quietly(qapp):
+    from concurrent.futures import Future
+
+    import shiboken6
+
+    from reader.ui.story_model import StoryGrouping
+
+    grouping = StoryGrouping()
+    received = grouping._received  # what the submitting thread holds on to
+    shiboken6.delete(grouping)
+    future: Future = Future()
+    future.set_result(("a.md\0b.md", "a.md\0a.md"))
+
+    received("/folder", future)  # no "Signal source has been deleted" escapes
