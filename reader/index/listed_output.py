@@ -36,9 +36,10 @@ import sys
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from .scan import FileStamp
-from .snapshot import is_private, private_opener
+from .snapshot import is_private, write_private
 
 log = logging.getLogger(__name__)
 
@@ -81,19 +82,13 @@ def write(
     """
     # marshal writes plain tuples only: a stamp is a named tuple, equal to its plain form.
     data = marshal.dumps(({key: tuple(stamp) for key, stamp in stamps.items()}, lines, states))
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb", opener=private_opener) as out:
-            out.write(_header(schema, line_format, stories))
-            out.write(_BODY_HEAD.pack(len(data), zlib.crc32(data)))
-            out.write(data)
-        os.replace(temporary, path)
-    except (OSError, ValueError) as exc:
-        log.warning("could not keep the list output %s: %s", path, exc)
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        return False
-    return True
+
+    def write_body(out: BinaryIO) -> None:
+        out.write(_header(schema, line_format, stories))
+        out.write(_BODY_HEAD.pack(len(data), zlib.crc32(data)))
+        out.write(data)
+
+    return write_private(path, write_body, "the kept list output")
 
 
 def read(

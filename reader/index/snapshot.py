@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from reader.domain.article import ArticleSummary
 
@@ -111,18 +111,30 @@ def write_stored(path: Path, rows: list[StoredRow], *, schema: int) -> bool:
 
 
 def _write_chunks(path: Path, chunks: Iterable[list[StoredRow]], *, schema: int) -> bool:
+    def write(out: BinaryIO) -> None:
+        out.write(_header(schema))
+        for stored in chunks:
+            data = marshal.dumps(stored)
+            out.write(_CHUNK_HEAD.pack(len(data), zlib.crc32(data)))
+            out.write(data)
+
+    return write_private(path, write, "the rows snapshot")
+
+
+def write_private(path: Path, write: Callable[[BinaryIO], None], what: str) -> bool:
+    """Replace ``path`` atomically with what ``write`` writes, readable by this user only.
+
+    False if the disk said no (logged as ``what``): a cache file that could not be written
+    is simply not there next time.
+    """
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         # Only this user may read or write it, whatever the umask: see is_private().
         with open(temporary, "wb", opener=private_opener) as out:
-            out.write(_header(schema))
-            for stored in chunks:
-                data = marshal.dumps(stored)
-                out.write(_CHUNK_HEAD.pack(len(data), zlib.crc32(data)))
-                out.write(data)
+            write(out)
         os.replace(temporary, path)
     except (OSError, ValueError) as exc:
-        log.warning("could not write the rows snapshot %s: %s", path, exc)
+        log.warning("could not write %s %s: %s", what, path, exc)
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return False
