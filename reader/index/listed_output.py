@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .scan import FileStamp
-from .snapshot import is_private, write_private
+from .snapshot import open_private, write_private
 
 log = logging.getLogger(__name__)
 
@@ -100,16 +100,11 @@ def read(
     stories: bool,
 ) -> Kept | None:
     """The kept output if it was made from a scan that gave exactly ``stamps``, else None."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, on every path
-    except OSError:
+    handle = open_private(path, _header(schema, line_format, stories))
+    if handle is None:
         return None
     with handle:
         try:
-            if not is_private(handle.fileno()):
-                return None
-            if handle.readline(200) != _header(schema, line_format, stories):
-                return None
             head = handle.read(_BODY_HEAD.size)
             if len(head) != _BODY_HEAD.size:
                 return None

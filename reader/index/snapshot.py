@@ -165,14 +165,11 @@ def read(
     the rows up to the first damaged chunk, if any.
     """
     rows: dict[str, Row] = {}
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, on every path
-    except OSError:
+    handle = open_private(path, _header(schema))
+    if handle is None:
         return None
     with handle:
         try:
-            if not is_private(handle.fileno()) or handle.readline(200) != _header(schema):
-                return None
             while head := handle.read(_CHUNK_HEAD.size):
                 if len(head) != _CHUNK_HEAD.size:
                     raise ValueError("a chunk's head is cut short")
@@ -193,6 +190,22 @@ def read(
             log.info("rows snapshot %s unusable from row %d on (%s)", path, len(rows), exc)
             return rows or None
     return rows
+
+
+def open_private(path: Path, header: bytes) -> BinaryIO | None:
+    """``path`` open for reading just past ``header``, if it is this user's private file
+    and starts with exactly that line; None otherwise (absent, foreign or another format)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - returned open, or closed below
+    except OSError:
+        return None
+    try:
+        if is_private(handle.fileno()) and handle.readline(200) == header:
+            return handle
+    except (OSError, ValueError):
+        pass
+    handle.close()
+    return None
 
 
 def is_private(descriptor: int) -> bool:
