@@ -490,13 +490,21 @@ class _Entry:
 
 
 def _reads_as(entry: _Entry, features: StoryFeatures) -> bool:
-    """Whether grouping would read ``features`` exactly as it read ``entry``'s (the words
-    too: features read back from the index carry their context as words only)."""
+    """Whether grouping would read ``features`` exactly as it read ``entry``'s.
+
+    Grouping reads an article's words, never its title or context text: features read
+    back from the index carry their context as words only, and the window's grouping
+    process keeps no titles (:func:`reader.index.loader._interned_features`)."""
     known = entry.features
     return (
-        known == features
-        and known.title_words == features.title_words
+        known.title_words == features.title_words
         and known.context_words == features.context_words
+        and known.id == features.id
+        and known.time == features.time
+        and known.urls == features.urls
+        and known.related_urls == features.related_urls
+        and known.category == features.category
+        and known.outlet == features.outlet
     )
 
 

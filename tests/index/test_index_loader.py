@@ -337,3 +337,6 @@ def test_stories_cross_to_the_window_packed_and_come_back_whole(seeds_copy: Path
     assert loader.unpack_stories(("", "")) == {}
     with pytest.raises(ValueError):
         loader.unpack_stories(("a\0b", "a"))
+    shared = loader.unpack_stories(("a.txt\0b.txt", "a.txt\0a.txt"))
+    first = next(iter(shared))
+    assert shared["b.txt"] is first  # a story id is its article's own id string
