@@ -562,7 +562,7 @@ class StoryTreeModel(QAbstractItemModel):
         if preparing is None:
             return
         deadline = time.perf_counter() + SLICE_S
-        with _collector_paused_for(SLICED_FROM_ROWS):
+        with cyclic_gc_paused(keep_frozen=True):  # only a big list is prepared in slices
             try:
                 next(preparing)  # at least one step a turn, however slow the machine
                 while time.perf_counter() < deadline:
@@ -780,22 +780,17 @@ class StoryTreeModel(QAbstractItemModel):
                 places.append((group.story, None, index.column()))
             else:
                 places.append((group.story, group.members[index.row()].id, index.column()))
-        if prepared is not None:
-            for group, members in zip(prepared, wanted.values(), strict=True):
-                if group.members is not members:
-                    group.set_members(members)
-            self._set_groups(prepared, lookups=lookups)
-        else:
-            old = self._by_story
-            groups = []
-            for story, members in wanted.items():
-                group = old.get(story)
-                if group is None:
-                    group = self._new_group(story, members)
-                else:
-                    group.set_members(members)
-                groups.append(group)
-            self._set_groups(groups)
+        if prepared is None:
+            shown = self._by_story.get
+            prepared = [
+                shown(story) or self._new_group(story, members)
+                for story, members in wanted.items()
+            ]
+            lookups = None
+        for group, members in zip(prepared, wanted.values(), strict=True):
+            if group.members is not members:
+                group.set_members(members)
+        self._set_groups(prepared, lookups=lookups)
         after = [self._place(story, article_id, column) for story, article_id, column in places]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
