@@ -11,6 +11,7 @@ redirects are checked by the same rule.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -64,6 +65,43 @@ class _Download:
     failure: str | None = None
     redirects: int = 0
     chunks: list[bytes] = field(default_factory=list)
+
+
+_TLS_WARM_UP_URL = "https://127.0.0.1:0/"
+"""What the warm-up asks for: an address that cannot be served (port 0 on this machine),
+aborted before the manager could start it, so nothing is ever sent anywhere."""
+_tls_warm_up_started = threading.Event()
+
+
+def warm_up_tls_in_background() -> None:
+    """Have Qt load TLS and the system's CA certificates now, off the GUI thread, once.
+
+    The first https request of a process makes Qt read and parse every certificate in
+    ``/etc/ssl/certs`` (90-160 ms here) on the thread that asks, and the first image of the
+    reading pane asked on the GUI thread: the worst stall left when Group by Story came on
+    at 100,000 articles.  Of the calls that load them only ``QNetworkAccessManager.get``
+    lets go of the interpreter lock while it works, so a throwaway manager on a Python
+    thread makes that one request and aborts it before any event loop could start it;
+    the certificates then stay loaded for every later manager in the process.
+    """
+    if _tls_warm_up_started.is_set():
+        return
+    _tls_warm_up_started.set()
+    threading.Thread(target=_warm_up_tls, name="reader-tls-warm-up", daemon=True).start()
+
+
+def _warm_up_tls() -> None:
+    manager = QNetworkAccessManager()
+    try:
+        reply = manager.get(QNetworkRequest(QUrl(_TLS_WARM_UP_URL)))
+        reply.abort()
+    finally:
+        # Deleted here, on the thread that made it (it has no event loop for deleteLater);
+        # the reply, its child, goes with it.
+        with contextlib.suppress(RuntimeError):
+            import shiboken6
+
+            shiboken6.delete(manager)
 
 
 class _DecodeRelay(QObject):
@@ -147,6 +185,7 @@ class ImageLoader(QObject):
         self._pool.setMaxThreadCount(2)
         self._relay = _DecodeRelay(self)
         self._relay.decoded.connect(self._on_decoded)
+        warm_up_tls_in_background()
 
     def is_enabled(self) -> bool:
         return self._enabled

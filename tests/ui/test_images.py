@@ -268,3 +268,38 @@ def test_server_helper_counts_hits_and_answers_404(http_server: LocalHttpServer)
     with urlopen(url, timeout=5) as response:
         assert response.read() == b"hello"
     assert http_server.hits("/x.txt") == 1
+
+
+def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkeypatch):
+    """The warm-up loads TLS on a thread of its own, once per process, and its request is
+    aborted before it starts: a server listening where it points never sees a connection."""
+    import socket
+    import threading
+
+    from reader.ui import images
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.3)
+    monkeypatch.setattr(
+        images, "_TLS_WARM_UP_URL", f"https://127.0.0.1:{listener.getsockname()[1]}/"
+    )
+    monkeypatch.setattr(images, "_tls_warm_up_started", threading.Event())
+    started: list[threading.Thread] = []
+    real_thread = threading.Thread
+
+    def counting_thread(*args, **kwargs):
+        thread = real_thread(*args, **kwargs)
+        started.append(thread)
+        return thread
+
+    monkeypatch.setattr(images.threading, "Thread", counting_thread)
+    images.warm_up_tls_in_background()
+    images.warm_up_tls_in_background()
+    assert [t.name for t in started] == ["reader-tls-warm-up"]
+    started[0].join(10)
+    assert not started[0].is_alive()
+    with pytest.raises(socket.timeout):
+        listener.accept()
+    listener.close()
