@@ -70,7 +70,10 @@ class _Download:
 _TLS_WARM_UP_URL = "https://127.0.0.1:0/"
 """What the warm-up asks for: an address that cannot be served (port 0 on this machine),
 aborted before the manager could start it, so nothing is ever sent anywhere."""
-_tls_warm_up_started = threading.Event()
+_tls_warm_up: threading.Thread | None = None
+_TLS_WARM_UP_WAIT_S = 5.0
+"""How long closing waits for the warm-up (it takes ~0.15 s): Qt unloading its TLS plugin
+under a thread still loading it crashed a window closed at once after opening."""
 
 
 def warm_up_tls_in_background() -> None:
@@ -83,11 +86,19 @@ def warm_up_tls_in_background() -> None:
     lets go of the interpreter lock while it works, so a throwaway manager on a Python
     thread makes that one request and aborts it before any event loop could start it;
     the certificates then stay loaded for every later manager in the process.
+    :func:`wait_for_tls_warm_up` must come before the application goes away.
     """
-    if _tls_warm_up_started.is_set():
+    global _tls_warm_up
+    if _tls_warm_up is not None:
         return
-    _tls_warm_up_started.set()
-    threading.Thread(target=_warm_up_tls, name="reader-tls-warm-up", daemon=True).start()
+    _tls_warm_up = threading.Thread(target=_warm_up_tls, name="reader-tls-warm-up", daemon=True)
+    _tls_warm_up.start()
+
+
+def wait_for_tls_warm_up() -> None:
+    """Let a warm-up under way finish (see :data:`_TLS_WARM_UP_WAIT_S`)."""
+    if _tls_warm_up is not None:
+        _tls_warm_up.join(_TLS_WARM_UP_WAIT_S)
 
 
 def _warm_up_tls() -> None:
@@ -227,6 +238,7 @@ class ImageLoader(QObject):
         if self._closed:
             return
         self._closed = True
+        wait_for_tls_warm_up()
         self._abort_all()
         self._pool.clear()
         self._pool.waitForDone(5_000)

@@ -272,7 +272,8 @@ def test_server_helper_counts_hits_and_answers_404(http_server: LocalHttpServer)
 
 def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkeypatch):
     """The warm-up loads TLS on a thread of its own, once per process, and its request is
-    aborted before it starts: a server listening where it points never sees a connection."""
+    aborted before it starts: a server listening where it points never sees a connection.
+    Closing a loader waits for it (Qt unloading TLS under it crashed a quick exit)."""
     import socket
     import threading
 
@@ -285,7 +286,7 @@ def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkey
     monkeypatch.setattr(
         images, "_TLS_WARM_UP_URL", f"https://127.0.0.1:{listener.getsockname()[1]}/"
     )
-    monkeypatch.setattr(images, "_tls_warm_up_started", threading.Event())
+    monkeypatch.setattr(images, "_tls_warm_up", None)
     started: list[threading.Thread] = []
     real_thread = threading.Thread
 
@@ -295,10 +296,10 @@ def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkey
         return thread
 
     monkeypatch.setattr(images.threading, "Thread", counting_thread)
-    images.warm_up_tls_in_background()
+    loader = ImageLoader()
     images.warm_up_tls_in_background()
     assert [t.name for t in started] == ["reader-tls-warm-up"]
-    started[0].join(10)
+    loader.close()
     assert not started[0].is_alive()
     with pytest.raises(socket.timeout):
         listener.accept()
