@@ -196,7 +196,9 @@ class ImageLoader(QObject):
         self._pool.setMaxThreadCount(2)
         self._relay = _DecodeRelay(self)
         self._relay.decoded.connect(self._on_decoded)
-        warm_up_tls_in_background()
+        # On the event loop's first turn, once the window has applied its settings: with
+        # remote images off, no image will ever need TLS and the warm-up would be wasted.
+        QTimer.singleShot(0, self, self._warm_up_if_enabled)
 
     def is_enabled(self) -> bool:
         return self._enabled
@@ -206,8 +208,13 @@ class ImageLoader(QObject):
         self._enabled = enabled
         if enabled:
             self._recent_failures.clear()  # switched back on: worth trying again
+            self._warm_up_if_enabled()
         else:
             self._abort_all()
+
+    def _warm_up_if_enabled(self) -> None:
+        if self._enabled and not self._closed:
+            warm_up_tls_in_background()
 
     def is_loading(self, url: str) -> bool:
         return url in self._downloads or url in self._decoding

@@ -270,10 +270,11 @@ def test_server_helper_counts_hits_and_answers_404(http_server: LocalHttpServer)
     assert http_server.hits("/x.txt") == 1
 
 
-def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkeypatch):
+def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qtbot, monkeypatch):
     """The warm-up loads TLS on a thread of its own, once per process, and its request is
     aborted before it starts: a server listening where it points never sees a connection.
-    Closing a loader waits for it (Qt unloading TLS under it crashed a quick exit)."""
+    A loader switched off before the event loop turns warms nothing up.  Closing a loader
+    waits for it (Qt unloading TLS under it crashed a quick exit)."""
     import socket
     import threading
 
@@ -296,8 +297,15 @@ def test_tls_warm_up_runs_once_off_the_gui_thread_and_sends_nothing(qapp, monkey
         return thread
 
     monkeypatch.setattr(images.threading, "Thread", counting_thread)
+    switched_off = ImageLoader()
+    switched_off.set_enabled(False)  # as a window with remote images off does at once
+    qtbot.wait(50)
+    assert started == []  # no image will need TLS: nothing is warmed up
+    switched_off.close()
     loader = ImageLoader()
+    qtbot.waitUntil(lambda: len(started) == 1)
     images.warm_up_tls_in_background()
+    loader.set_enabled(True)
     assert [t.name for t in started] == ["reader-tls-warm-up"]
     loader.close()
     assert not started[0].is_alive()
