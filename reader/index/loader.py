@@ -516,7 +516,7 @@ def _run_chunks(
         executor = ProcessPoolExecutor(
             max_workers=pool_size,
             mp_context=context,
-            initializer=_start_parser_process,
+            initializer=start_background_process,
             initargs=(os.getpid(),),
         )
     except (OSError, RuntimeError, ValueError) as exc:
@@ -791,7 +791,7 @@ def unpack_stories(packed: PackedStories) -> dict[str, str]:
 
 
 WORKER_NICENESS = 10
-"""How much parser processes yield the CPU to the process that started them."""
+"""How much background processes (parsing, grouping) yield the CPU to the window."""
 
 
 def _lower_priority() -> None:
@@ -834,7 +834,9 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
-def _start_parser_process(parent_pid: int) -> None:
+def start_background_process(parent_pid: int) -> None:
+    """Run first in a worker process that works behind the window (parsing, grouping):
+    it yields the CPU to the window and leaves when the window has gone."""
     _lower_priority()
     exit_with_parent(parent_pid)
 

@@ -42,8 +42,8 @@ from reader.domain.collector import cyclic_gc_paused
 from reader.domain.words import counted
 from reader.index.loader import (
     PackedStories,
-    exit_with_parent,
     packed_live_folder_stories,
+    start_background_process,
     unpack_stories,
 )
 
@@ -1047,7 +1047,7 @@ class StoryGrouping(QObject):
             self._executor = ProcessPoolExecutor(
                 1,
                 mp_context=multiprocessing.get_context("forkserver"),
-                initializer=exit_with_parent,
+                initializer=start_background_process,
                 initargs=(os.getpid(),),
             )
         self._running = True
