@@ -261,6 +261,22 @@ _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
+# data() runs for every role of every shown cell on every repaint (~1,300 calls for one
+# screen of the table): plain ints, because each Qt.ItemDataRole.X is an enum lookup.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+_ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLE_ID, _ROLE_SUMMARY, _ROLE_SORT = int(Role.ID), int(Role.SUMMARY), int(Role.SORT)
+_ANSWERED_ROLES = frozenset((
+    _DISPLAY, _TOOLTIP, _ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION, _DECORATION, _ALIGNMENT,
+    _ROLE_ID, _ROLE_SUMMARY, _ROLE_SORT,
+))
+"""The roles a row has a value for.  A repaint asks seven roles of each cell, and font,
+colours and check state (four of them) are never set here: they return at once."""
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _COLUMN_COUNT = len(Column)  # Qt asks for it per row while filtering: no enum lookups there
 _DESCENDING = Qt.SortOrder.DescendingOrder
 _MAX_INSERT_RUNS = 24
@@ -406,35 +422,35 @@ class ArticleTableModel(_SortedRows):
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Memory only: every value here was computed when the row arrived.
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         return self.row_data(self._row_at(index.row()), index.column(), role)
 
     def row_data(self, row: _Row, column: int, role: int) -> Any:
         """``data()`` for one stored row: what the filtered list shows for its rows too."""
-        summary = row.summary
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Role.ID:
+        summary = row.summary
+        if role == _ROLE_ID:
             return summary.id
-        if role == Role.SUMMARY:
+        if role == _ROLE_SUMMARY:
             return summary
-        if role == Role.SORT:
+        if role == _ROLE_SORT:
             return self._key(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            return self._state_icon(row.state_rank()) if column == Column.STATE else None
+        if role == _ALIGNMENT:
+            return _RIGHT_ALIGNED if column in (Column.QUALITY, Column.HEAT) else None
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE_TEXT:
             if column == Column.STATE:
                 return state_text(summary)
             if column == Column.TITLE:
                 return row_text(summary)
             return self._display(row, column)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == Column.STATE:
+        if role == _ACCESSIBLE_DESCRIPTION and column == Column.STATE:
             return state_text(summary)
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
-            return self._state_icon(row.state_rank())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.QUALITY, Column.HEAT):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -983,7 +999,7 @@ class ArticleFilterProxy(_SortedRows):
         return self._source.headerData(section, orientation, role)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         return self._source.row_data(self._row_at(index.row()), index.column(), role)  # type: ignore[union-attr]
 
