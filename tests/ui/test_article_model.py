@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
@@ -552,3 +554,19 @@ def test_rows_added_to_an_unfiltered_list_arrive_as_in_one_batch(model, request)
     everything.reset_articles([make(i) for i in {i for batch in batches for i in batch}])
     assert ids_in_view_order(model) == ids_in_view_order(everything)
     assert model.counts() == everything.counts()
+
+
+@given(
+    keys=st.lists(st.integers(0, 50), max_size=30, unique=True).map(sorted),
+    new_keys=st.lists(st.integers(0, 50), max_size=30).map(sorted),
+)
+def test_the_places_of_new_rows_are_those_a_bisection_of_each_finds(keys, new_keys):
+    """One lookup for a batch that lands in one gap (a warm start's), bounded ones
+    otherwise: the same places as bisecting every key over every row."""
+    import bisect
+
+    from reader.ui.article_model import _gaps_of
+
+    as_tuples = [(key,) for key in keys]
+    new = [(key,) for key in new_keys]
+    assert _gaps_of(as_tuples, new) == [bisect.bisect_left(as_tuples, key) for key in new]
