@@ -65,6 +65,9 @@ _KEPT_ROLES = (
     StoryRole.DEPTH,
 )
 """What a story row answers, kept as it was while articles come into or leave it."""
+_ANSWERED_ROLES = frozenset(int(role) for role in (*_KEPT_ROLES, Role.SUMMARY, Role.SORT))
+"""Every role a row of the list has a value for: a repaint asks each cell for colours and
+a check state too, and those return at once instead of going down to the article's row."""
 
 
 class StoryListModel(QAbstractTableModel):
@@ -361,7 +364,7 @@ class StoryListModel(QAbstractTableModel):
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         kept = self._kept
         if kept is not None and kept[0] == index.row() and (index.column(), role) in kept[1]:
