@@ -760,34 +760,57 @@ def live_folder_stories(root: str) -> Mapping[str, str]:
     return live.refresh()
 
 
-PackedStories = tuple[str, str]
-"""Article ids and their story ids, each list joined by NUL (no file name holds one)."""
+PackedStories = tuple[tuple[str, ...], tuple[str, ...]]
+"""Article ids and their story ids, :data:`PACK_CHUNK` at a time, each chunk joined by NUL
+(no file name holds one): the ids' chunks, then the story ids' chunks."""
+
+PACK_CHUNK = 4096
+"""Ids per packed chunk.  The receiving thread in the window turns each chunk into dict
+entries with one C call, which holds the interpreter lock throughout: 100,000 ids in one
+call each held it 40-50 ms (a stall of the GUI thread for as long, once per grouping),
+4,096 a chunk ~1 ms."""
 
 
 def packed_live_folder_stories(root: str) -> PackedStories:
-    """:func:`live_folder_stories` as it crosses back to the window: two strings.
+    """:func:`live_folder_stories` as it crosses back to the window: a few strings.
 
     The window's process unpickles a result in one call that holds the interpreter lock;
-    a dict of 100,000 ids held it for ~70 ms, a window-wide stall.  Two strings unpickle
-    as a copy, and :func:`unpack_stories` then takes a few short steps.
+    a dict of 100,000 ids held it for ~70 ms, a window-wide stall.  Strings unpickle as a
+    copy, and :func:`unpack_stories` then takes many short steps.
     """
-    stories = live_folder_stories(root)
-    return "\0".join(stories), "\0".join(stories.values())
+    return pack_stories(live_folder_stories(root))
+
+
+def pack_stories(stories: Mapping[str, str]) -> PackedStories:
+    """``stories`` as :func:`unpack_stories` reads them (see :data:`PackedStories`)."""
+    ids = list(stories)
+    story_ids = list(stories.values())
+    spans = range(0, len(ids), PACK_CHUNK)
+    return (
+        tuple("\0".join(ids[at : at + PACK_CHUNK]) for at in spans),
+        tuple("\0".join(story_ids[at : at + PACK_CHUNK]) for at in spans),
+    )
 
 
 def unpack_stories(packed: PackedStories) -> dict[str, str]:
-    """The article id -> story id dict :func:`packed_live_folder_stories` packed."""
-    ids, stories = packed
-    if not ids:
-        return {}
-    article_ids = ids.split("\0")
-    story_ids = stories.split("\0")
-    if len(story_ids) != len(article_ids):
-        raise ValueError("not one story id per article id")
+    """The article id -> story id dict :func:`pack_stories` packed, a chunk per step."""
+    id_chunks, story_chunks = packed
+    if len(id_chunks) != len(story_chunks):
+        raise ValueError("not one chunk of story ids per chunk of article ids")
+    split_ids = [chunk.split("\0") if chunk else [] for chunk in id_chunks]
+    split_stories = [chunk.split("\0") if chunk else [] for chunk in story_chunks]
     # A story id is one of its articles' ids: the same string as that key, not a second
-    # copy of each (100,000 of them, ~8 MB, in the window).
-    own = dict(zip(article_ids, article_ids, strict=True))
-    return dict(zip(article_ids, map(own.get, story_ids, story_ids), strict=True))
+    # copy of each (100,000 of them, ~8 MB, in the window).  Every id is known before any
+    # story id is looked up: a story's first article may come in a later chunk.
+    own: dict[str, str] = {}
+    for article_ids in split_ids:
+        own.update(zip(article_ids, article_ids, strict=True))
+    stories: dict[str, str] = {}
+    for article_ids, story_ids in zip(split_ids, split_stories, strict=True):
+        if len(story_ids) != len(article_ids):
+            raise ValueError("not one story id per article id")
+        stories.update(zip(article_ids, map(own.get, story_ids, story_ids), strict=True))
+    return stories
 
 
 WORKER_NICENESS = 10

@@ -326,17 +326,30 @@ def test_check_files_reports_every_file_s_problems_from_the_pool(tmp_path: Path)
         assert found[article_id] == load_detail(folder, article_id).summary.problems
 
 
-def test_stories_cross_to_the_window_packed_and_come_back_whole(seeds_copy: Path) -> None:
+def test_stories_cross_to_the_window_packed_and_come_back_whole(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     packed = loader.packed_live_folder_stories(str(seeds_copy))
-    assert all(isinstance(part, str) for part in packed)
+    assert all(isinstance(chunk, str) for part in packed for chunk in part)
     stories = loader.unpack_stories(packed)
     assert stories == loader.live_folder_stories(str(seeds_copy))
     assert len(set(stories.values())) == 1  # the seeds are one story
-    odd = {"line\nbreak.txt": "a.txt", "caf\udce9.txt": "caf\udce9.txt"}
-    assert loader.unpack_stories(("\0".join(odd), "\0".join(odd.values()))) == odd
-    assert loader.unpack_stories(("", "")) == {}
+    odd = {"line\nbreak.txt": "a.txt", "caf\udce9.txt": "caf\udce9.txt", "a.txt": "a.txt"}
+    assert loader.unpack_stories(loader.pack_stories(odd)) == odd
+    assert loader.unpack_stories(loader.pack_stories({})) == {}
     with pytest.raises(ValueError):
-        loader.unpack_stories(("a\0b", "a"))
-    shared = loader.unpack_stories(("a.txt\0b.txt", "a.txt\0a.txt"))
+        loader.unpack_stories((("a\0b",), ("a",)))
+    with pytest.raises(ValueError):
+        loader.unpack_stories((("a", "b"), ("a",)))
+    # In chunks (the receiving thread holds the interpreter lock one chunk at a time), a
+    # story whose first article is in a later chunk still shares that article's string.
+    monkeypatch.setattr(loader, "PACK_CHUNK", 2)
+    many = {f"{n}.txt": "4.txt" if n < 5 else f"{n}.txt" for n in range(7)}
+    packed = loader.pack_stories(many)
+    assert len(packed[0]) == 4
+    unpacked = loader.unpack_stories(packed)
+    assert unpacked == many
+    assert unpacked["0.txt"] is next(key for key in unpacked if key == "4.txt")
+    shared = loader.unpack_stories(loader.pack_stories({"a.txt": "a.txt", "b.txt": "a.txt"}))
     first = next(iter(shared))
     assert shared["b.txt"] is first  # a story id is its article's own id string
