@@ -345,8 +345,9 @@ def _gaps_of(keys: list[tuple], new_keys: Iterable[tuple]) -> list[int]:
 
     A warm start's batch lands in one gap (its rows are the next-older ones), so when the
     first and last key share a gap, every key between does too and nothing else is
-    looked up; otherwise each bisection is bounded by those two.  This was two bisections
-    over 100,000 tuple keys per new row, ~10% of a merge.
+    looked up; otherwise each bisection is bounded by those two.  It was a bisection over
+    100,000 tuple keys for every new row, in the model and again in the filtered list:
+    ~10% of a merge.
     """
     new_keys = list(new_keys)
     if not new_keys:
