@@ -405,13 +405,14 @@ def test_a_grouping_finishing_after_its_window_closed_is_dropped_quietly(qapp):
 
     import shiboken6
 
+    from reader.index.loader import pack_stories
     from reader.ui.story_model import StoryGrouping
 
     grouping = StoryGrouping()
     received = grouping._received  # what the submitting thread holds on to
     shiboken6.delete(grouping)
     future: Future = Future()
-    future.set_result(("a.md\0b.md", "a.md\0a.md"))
+    future.set_result(pack_stories({"a.md": "a.md", "b.md": "a.md"}))
 
     received("/folder", future)  # no "Signal source has been deleted" escapes
 
