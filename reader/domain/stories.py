@@ -817,6 +817,11 @@ class StoryGrouper:
         for url in features.related_urls:
             _post_url(citers, url, article_id)
 
+    def prepare_for_updates(self) -> None:
+        """Make now what the first incremental :meth:`update` would otherwise make then
+        (a one-shot grouper's word postings), so that one costs milliseconds too."""
+        self._holders()
+
     def _holders(self) -> dict[str, list[str]]:
         """Word -> the articles holding it (title or context), made once when first asked."""
         if self._any_postings is None:
