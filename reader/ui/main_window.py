@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
         library.folderOpened.connect(self._story_switch.wait_for_load)
         library.loadFinished.connect(self._story_switch.load_finished)
         for signal in (library.articlesAdded, library.articlesChanged, library.articlesRemoved):
-            signal.connect(self._story_switch.request)
+            signal.connect(self._story_switch.request_for)
         actions["PreviousArticle"].triggered.connect(lambda: self._triage.move(-1))
         actions["KeyboardShortcuts"].triggered.connect(self.show_shortcuts)
         actions["About"].triggered.connect(lambda: show_about(self))

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -972,10 +972,13 @@ class StoryTreeModel(QAbstractItemModel):
 
 
 def _submit_grouping(
-    executor: ProcessPoolExecutor, folder: str, emit: Callable[[str, object], None]
+    executor: ProcessPoolExecutor,
+    folder: str,
+    changed_ids: frozenset[str] | None,
+    emit: Callable[[str, object], None],
 ) -> None:
     try:
-        future = executor.submit(packed_live_folder_stories, folder)
+        future = executor.submit(packed_live_folder_stories, folder, changed_ids)
     except RuntimeError:  # the window closed meanwhile (the executor is shut down)
         return
     future.add_done_callback(lambda done: emit(folder, done))
@@ -995,6 +998,9 @@ class StoryGrouping(QObject):
     :meth:`request` is cheap to call on every change: requests are debounced, one runs at a
     time, and a result for a folder no longer open is dropped.  ``storiesReady`` carries
     ``article id -> story id``.
+
+    Requests that name the files that changed let the grouping process look at just those;
+    one that names none (a folder opened or loaded) has it stamp the whole folder again.
     """
 
     storiesReady = Signal(object)
@@ -1012,6 +1018,8 @@ class StoryGrouping(QObject):
         self._executor: ProcessPoolExecutor | None = None
         self._running = False
         self._again = False
+        self._changed_ids: set[str] | None = None
+        """The files changed since the last grouping was sent off; None: any may have."""
         self._sent: tuple[str, dict[str, str]] | None = None
         """The folder and grouping last received (written by the receiving thread only,
         one grouping running at a time)."""
@@ -1021,9 +1029,14 @@ class StoryGrouping(QObject):
         self._timer.timeout.connect(self._start)
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
-    def request(self, folder: Path | None) -> None:
-        """Group ``folder`` (again) soon."""
+    def request(self, folder: Path | None, changed_ids: Iterable[str] | None = None) -> None:
+        """Group ``folder`` (again) soon; ``changed_ids``, if given, are the only files
+        that changed since the last request for it."""
         folder_text = os.fspath(folder) if folder is not None else None
+        if changed_ids is None or folder_text != self._folder:
+            self._changed_ids = None
+        elif self._changed_ids is not None:
+            self._changed_ids.update(changed_ids)
         self._folder = folder_text
         if folder_text is not None:
             self._timer.start()
@@ -1051,11 +1064,13 @@ class StoryGrouping(QObject):
                 initargs=(os.getpid(),),
             )
         self._running = True
+        changed_ids = None if self._changed_ids is None else frozenset(self._changed_ids)
+        self._changed_ids = set()
         # Submitted from a thread of its own: the first submit starts the worker process
         # through the fork server and waits for it, 55 ms the window would stand still.
         threading.Thread(
             target=_submit_grouping,
-            args=(self._executor, self._folder, self._received),
+            args=(self._executor, self._folder, changed_ids, self._received),
             name="reader-stories-submit",
             daemon=True,
         ).start()
@@ -1101,6 +1116,7 @@ class StoryGrouping(QObject):
         if folder != self._folder or future.cancelled():
             return
         if stories is None:  # a failed grouping leaves the list flat; it never crashes the window
+            self._changed_ids = None  # what it was told is lost: the next one looks at all
             import logging
 
             logging.getLogger(__name__).error(

@@ -169,6 +169,13 @@ class StorySwitch(QObject):
         if not self._waiting_for_load:
             self.grouping.request(self._library.folder())
 
+    def request_for(self, changed: list[ArticleSummary] | list[str]) -> None:
+        """Group again after the library announced ``changed`` (summaries, or the ids of
+        removed files): the grouping process then looks at just those files."""
+        if not self._waiting_for_load:
+            ids = [item if isinstance(item, str) else item.id for item in changed]
+            self.grouping.request(self._library.folder(), ids)
+
     def wait_for_load(self, *_args: object) -> None:
         self._waiting_for_load = True
 

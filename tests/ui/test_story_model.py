@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -439,3 +440,39 @@ def test_the_grouping_process_yields_the_cpu_to_the_window(qtbot, tmp_path):
             assert niceness == {own + WORKER_NICENESS}
     finally:
         grouping.close()
+
+
+def test_grouping_requests_gather_the_files_they_name_until_one_names_none(qapp, monkeypatch,
+                                                                          tmp_path):
+    import reader.ui.story_model as story_model
+
+    told: list[frozenset[str] | None] = []
+    monkeypatch.setattr(story_model, "_submit_grouping",
+                        lambda _executor, _folder, changed_ids, _emit: told.append(changed_ids))
+    grouping = story_model.StoryGrouping()
+
+    def start() -> None:  # one grouping, submitted from a thread of its own, then done
+        count = len(told)
+        grouping._start()
+        deadline = time.monotonic() + 10
+        while len(told) == count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        grouping._running = False
+
+    try:
+        grouping.request(tmp_path, ["a.md"])  # nothing grouped yet: the whole folder
+        start()
+        grouping.request(tmp_path, ["b.md"])
+        grouping.request(tmp_path, ["c.md"])
+        start()
+        grouping.request(tmp_path, ["d.md"])
+        grouping.request(tmp_path)  # a load, say: every file may have changed
+        grouping.request(tmp_path, ["e.md"])
+        start()
+        grouping.request(tmp_path / "other", ["f.md"])  # another folder: all of it
+        start()
+        grouping.request(tmp_path / "other", ["g.md"])
+        start()
+    finally:
+        grouping.close()
+    assert told == [None, frozenset({"b.md", "c.md"}), None, None, frozenset({"g.md"})]

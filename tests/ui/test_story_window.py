@@ -151,6 +151,33 @@ def test_a_new_file_on_disk_joins_its_story_in_the_tree(qtbot, news):
     qtbot.waitUntil(lambda: prigozhin_children() == {"0.md", "a.md", "b.md"}, timeout=20_000)
 
 
+def test_the_window_tells_the_grouping_which_files_changed(qtbot, news, monkeypatch):
+    """After the load, the grouping process is told the files the library announced and
+    stamps just those (stamping 100,000 files was most of each regrouping)."""
+    import reader.ui.story_model as story_model
+
+    told: list[frozenset[str] | None] = []
+    submit = story_model._submit_grouping
+
+    def recorded(executor, folder, changed_ids, emit):
+        told.append(changed_ids)
+        submit(executor, folder, changed_ids, emit)
+
+    monkeypatch.setattr(story_model, "_submit_grouping", recorded)
+    window = open_window(qtbot, news, 5)
+    view = group(qtbot, window, 3)
+    assert told and told[0] is None  # the first grouping looks at the whole folder
+    article(news, "0.md", "Plane carrying Wagner chief Prigozhin crashes near Moscow",
+            date="2023-08-23T18:30:00Z", source="AP")
+    (news / "e.md").unlink()
+    model = view.story_model()
+    qtbot.waitUntil(lambda: sorted(model.members("0.md")) == ["0.md", "a.md", "b.md"],
+                    timeout=20_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=20_000)  # e.md's story is gone
+    later = [ids for ids in told[1:] if ids]
+    assert later and set().union(*later) == {"0.md", "e.md"}
+
+
 def test_the_reading_pane_lists_the_same_story_and_a_click_goes_there(qtbot, seeds_copy):
     window = open_window(qtbot, seeds_copy, 2)
     assert window.select_article(SEED_FULL)
